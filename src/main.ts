@@ -1,0 +1,36 @@
+import { loadConfig } from './config/load-config.js';
+import { buildApp } from './server/build-app.js';
+import { createLatchkey } from './services/create-latchkey.js';
+import { openStorage } from './storage/open-storage.js';
+
+/** `npm start`: migrate, serve, and on SIGINT/SIGTERM stop taking requests, flush usage, close storage. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await storage.migrate();
+  const latchkey = createLatchkey(config, storage);
+  const app = await buildApp(latchkey);
+  latchkey.start();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await latchkey.stop();
+    await storage.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Latchkey on ${storage.dialectName} at http://${config.host}:${config.port} (API reference at /docs)`);
+  if (!(await latchkey.setup.isInitialized())) {
+    app.log.info('No organization yet: run `npm run latchkey -- init` to create the first organization and its owner.');
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

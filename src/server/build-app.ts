@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Latchkey } from '../services/create-latchkey.js';
+import type { App } from './app-types.js';
+import { loggerOptions } from './logger-options.js';
+import { registerAuthentication } from './plugins/authenticate.js';
+import { registerErrorHandling } from './plugins/error-handler.js';
+import { registerRoutes } from './routes/register-routes.js';
+import { ErrorBody } from './schemas/common.js';
+import { KeyView } from './schemas/key-schemas.js';
+
+export interface BuildAppOptions {
+  /** Overrides the pino options, e.g. a stream the canary test reads. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP app around one Latchkey instance; main.ts listens, tests inject. */
+export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}): Promise<App> {
+  const config = latchkey.ctx.config;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel, config.extraAuthHeader),
+    genReqId: () => `req_${randomBytes(8).toString('hex')}`,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider() as unknown as App;
+
+  app.decorate('latchkey', latchkey);
+  app.addSchema(ErrorBody);
+  app.addSchema(KeyView);
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Latchkey', version: '0.1.0', description: 'API keys, personal access tokens and their verification.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKeyHeader: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthentication(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+  });
+  await registerRoutes(app);
+  return app;
+}

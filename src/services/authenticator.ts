@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../domain/app-error.js';
+import { constantEquals } from '../domain/constant-equals.js';
+import type { Principal } from '../domain/principal.js';
+import { isRole } from '../domain/roles.js';
+import { type CredentialResolver, credentialState } from './credential-resolver.js';
+import type { ServiceContext } from './service-context.js';
+
+const CHALLENGE_INVALID = 'Bearer realm="latchkey", error="invalid_token"';
+
+function authError(code: 'AUTH_INVALID' | 'AUTH_REVOKED' | 'AUTH_EXPIRED' | 'AUTH_DISABLED'): AppError {
+  return new AppError(code, { headers: { 'www-authenticate': CHALLENGE_INVALID } });
+}
+
+/**
+ * Resolves who is calling Latchkey's own API. Keys go through the same resolver as verification; sessions are
+ * looked up by the digest of the cookie value, and the member's role is read fresh on every request.
+ */
+export class Authenticator {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly resolver: CredentialResolver,
+  ) {}
+
+  async fromKey(secret: string, ip: string | null): Promise<Principal> {
+    const now = this.ctx.now();
+    const resolved = await this.resolver.resolve(secret);
+    const state = credentialState(resolved, now);
+    if (state === 'unknown') throw authError('AUTH_INVALID');
+    if (state === 'revoked') throw authError('AUTH_REVOKED');
+    if (state === 'expired') throw authError('AUTH_EXPIRED');
+    if (state === 'disabled') throw authError('AUTH_DISABLED');
+    const { key, ownerRole, ipMatcher } = resolved!;
+    if (ipMatcher && (ip === null || !ipMatcher(ip))) throw new AppError('IP_FORBIDDEN');
+    this.ctx.usage.record(key.id, key.orgId, 'API', now, true);
+    return {
+      kind: key.kind === 'org' ? 'org_key' : 'personal_token',
+      orgId: key.orgId,
+      userId: key.ownerUserId,
+      keyId: key.id,
+      role: key.kind === 'personal' ? ownerRole : null,
+      keyPermissions: key.permissions,
+      projectIds: key.projectIds,
+      expiresAt: key.expiresAt,
+    };
+  }
+
+  /** Returns the principal and whether `csrfToken` matches the session's; mutations must insist on it. */
+  async fromSession(sessionToken: string, csrfToken: string | undefined): Promise<{ principal: Principal; csrfValid: boolean; sessionId: string }> {
+    const now = this.ctx.now();
+    const id = this.ctx.digest(`session:${sessionToken}`);
+    const session = await this.ctx.storage.repos.sessions.findById(id);
+    if (!session || session.expires_at <= now) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
+    const membership = await this.ctx.storage.repos.memberships.find(session.org_id, session.user_id);
+    if (!membership || !isRole(membership.role)) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
+    const csrfValid = csrfToken !== undefined && constantEquals(this.ctx.digest(`csrf:${csrfToken}`), session.csrf_digest);
+    return {
+      sessionId: id,
+      csrfValid,
+      principal: {
+        kind: 'session',
+        orgId: session.org_id,
+        userId: session.user_id,
+        keyId: null,
+        role: membership.role,
+        keyPermissions: null,
+        projectIds: null,
+        expiresAt: null,
+      },
+    };
+  }
+
+  /** A new session's cookie value and CSRF token; only their digests are stored. */
+  newSessionSecrets(): { sessionToken: string; csrfToken: string; sessionId: string; csrfDigest: string } {
+    const sessionToken = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    return { sessionToken, csrfToken, sessionId: this.ctx.digest(`session:${sessionToken}`), csrfDigest: this.ctx.digest(`csrf:${csrfToken}`) };
+  }
+}

@@ -1,0 +1,54 @@
+import { keyStatus } from '../domain/api-key.js';
+import { createIpMatcher } from '../domain/cidr.js';
+import { isRole } from '../domain/roles.js';
+import { parseToken } from '../domain/token-format.js';
+import type { ResolvedKey } from './key-cache.js';
+import type { ServiceContext } from './service-context.js';
+
+export type CredentialState = 'valid' | 'unknown' | 'revoked' | 'expired' | 'disabled';
+
+/**
+ * Turns a presented secret into a resolved key: shape and checksum first (no storage for garbage), then the
+ * in-process cache, then one indexed lookup by digest. Used by both verification and management-API auth,
+ * so the two can never disagree about a key.
+ */
+export class CredentialResolver {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async resolve(secret: string): Promise<ResolvedKey | null> {
+    if (parseToken(secret, this.ctx.config.keyPrefix) === null) return null;
+    const digest = this.ctx.digest(secret);
+    const now = this.ctx.now();
+    const cached = this.ctx.cache.get(digest, now);
+    if (cached) return cached;
+    const generation = this.ctx.cache.generation;
+    const found = await this.ctx.storage.repos.keys.findByDigest(digest);
+    if (!found) return null;
+    let ownerRole: ResolvedKey['ownerRole'] = null;
+    if (found.key.ownerUserId) {
+      const membership = await this.ctx.storage.repos.memberships.find(found.key.orgId, found.key.ownerUserId);
+      ownerRole = membership && isRole(membership.role) ? membership.role : null;
+    }
+    const resolved: ResolvedKey = {
+      key: found.key,
+      secretExpiresAt: found.secretExpiresAt,
+      ownerRole,
+      ipMatcher: found.key.ipRanges && found.key.ipRanges.length > 0 ? createIpMatcher(found.key.ipRanges) : null,
+      loadedAt: now,
+    };
+    this.ctx.cache.set(digest, resolved, generation);
+    return resolved;
+  }
+}
+
+/** The state of a resolved key at `now`. A personal token whose user left the organization is unknown. */
+export function credentialState(resolved: ResolvedKey | null, now: number): CredentialState {
+  if (!resolved) return 'unknown';
+  if (resolved.key.kind === 'personal' && resolved.ownerRole === null) return 'unknown';
+  const status = keyStatus(resolved.key, now);
+  if (status === 'revoked') return 'revoked';
+  if (status === 'expired') return 'expired';
+  if (resolved.secretExpiresAt !== null && resolved.secretExpiresAt <= now) return 'expired';
+  if (status === 'disabled') return 'disabled';
+  return 'valid';
+}

@@ -1,0 +1,24 @@
+import { AppError } from '../domain/app-error.js';
+
+const DAY = 86_400_000;
+
+/** Resolves the two ways of naming an expiry into epoch milliseconds, or null for never. */
+export function resolveExpiry(input: { expiresIn?: '30d' | '90d' | 'never'; expiresAt?: string | null }, now: number): number | null {
+  if (input.expiresIn !== undefined && input.expiresAt !== undefined && input.expiresAt !== null) {
+    throw new AppError('VALIDATION_FAILED', { message: 'Give expiresIn or expiresAt, not both.', details: { field: 'expiresAt' } });
+  }
+  if (input.expiresIn === '30d') return now + 30 * DAY;
+  if (input.expiresIn === '90d') return now + 90 * DAY;
+  if (input.expiresAt === undefined || input.expiresAt === null) return null;
+  return futureTime(input.expiresAt, now);
+}
+
+export function futureTime(text: string, now: number): number {
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new AppError('VALIDATION_FAILED', { message: 'expiresAt must be an ISO 8601 date-time.', details: { field: 'expiresAt' } });
+  }
+  if (at <= now) throw new AppError('EXPIRY_IN_PAST', { details: { field: 'expiresAt' } });
+  if (at > Date.UTC(9999, 0, 1)) throw new AppError('VALIDATION_FAILED', { message: 'expiresAt is too far in the future.', details: { field: 'expiresAt' } });
+  return at;
+}

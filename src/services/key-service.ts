@@ -1,0 +1,356 @@
+import type { ApiKey, KeyKind, KeyStatus } from '../domain/api-key.js';
+import { AppError } from '../domain/app-error.js';
+import { parseCidr } from '../domain/cidr.js';
+import { assertWithinGrant } from '../domain/grant-limits.js';
+import { newId } from '../domain/ids.js';
+import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { coveredByAny } from '../domain/permission-pattern.js';
+import { type Principal, principalCan } from '../domain/principal.js';
+import { displayStart, generateToken } from '../domain/token-format.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { AuditEventRow } from '../storage/schema.js';
+import { auditEvent } from './audit-event.js';
+import { futureTime, resolveExpiry } from './expiry.js';
+import { type BulkAction, type CreateKeyInput, toCredits, type UpdateKeyInput } from './key-input.js';
+import type { PermissionCatalog } from './permission-catalog.js';
+import type { RequestMeta } from './request-meta.js';
+import type { ServiceContext } from './service-context.js';
+import { visibleTo } from './verify-service.js';
+
+export interface KeyListQuery {
+  limit: number;
+  cursor?: string;
+  search?: string;
+  status?: KeyStatus;
+  projectId?: string;
+  environment?: 'live' | 'test';
+  createdBy?: string;
+  /** Personal tokens: list every member's (needs latchkey:tokens:admin) instead of the caller's own. */
+  all?: boolean;
+}
+
+export interface KeyWithSecret {
+  key: ApiKey;
+  secret: string;
+}
+
+export interface BulkResult {
+  id: string;
+  outcome: 'revoked' | 'deleted' | 'regenerated' | 'enabled' | 'disabled' | 'unchanged';
+  secret?: string;
+}
+
+const MAX_GRACE_MS = 30 * 86_400_000;
+const MAX_IP_RANGES = 100;
+
+/**
+ * The whole life of an organization key or a personal token. The two kinds share every rule; what differs
+ * is who may see one (an organization's keys vs a user's own tokens) and which permission guards it.
+ */
+export class KeyService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly catalog: PermissionCatalog,
+    readonly kind: KeyKind,
+  ) {}
+
+  private get perms() {
+    return this.kind === 'org'
+      ? { read: 'latchkey:keys:read', write: 'latchkey:keys:write', admin: 'latchkey:keys:write' }
+      : { read: 'latchkey:tokens:read', write: 'latchkey:tokens:write', admin: 'latchkey:tokens:admin' };
+  }
+
+  private get target() {
+    return this.kind === 'org' ? 'key' : 'token';
+  }
+
+  async create(principal: Principal, input: CreateKeyInput, meta: RequestMeta): Promise<KeyWithSecret> {
+    requirePermission(principal, this.perms.write);
+    if (this.kind === 'personal' && principal.userId === null) {
+      throw new AppError('PERMISSION_DENIED', { message: 'Personal tokens belong to a user; an organization key cannot create one.', details: { required: 'user' } });
+    }
+    const now = this.ctx.now();
+    const orgId = principal.orgId;
+    const inherit = this.kind === 'personal' && input.permissions === undefined;
+    const permissions = inherit
+      ? [...(principal.keyPermissions ?? ['*'])]
+      : await this.catalog.validate(orgId, input.permissions ?? []);
+    if (this.kind === 'org' && permissions.length === 0) {
+      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
+    }
+    const projectIds = await this.validateProjects(orgId, input.projectIds ?? null);
+    const expiresAt = resolveExpiry(input, now);
+    assertWithinGrant(principal, { permissions: inherit ? [] : permissions, projectIds, expiresAt });
+    validateExtras(input, this.ctx.config.metadataMaxBytes);
+
+    const tokenType = this.kind === 'personal' ? 'pat' : (input.environment ?? 'live');
+    const secret = generateToken(this.ctx.config.keyPrefix, tokenType);
+    const description = input.description ?? '';
+    const key: ApiKey = {
+      id: newId('key'),
+      orgId,
+      kind: this.kind,
+      tokenType,
+      name: input.name ?? (description.slice(0, 100) || 'Personal access token'),
+      description,
+      start: displayStart(secret),
+      permissions,
+      projectIds,
+      ownerUserId: this.kind === 'personal' ? principal.userId : null,
+      createdBy: principal.kind === 'session' ? { type: 'user', id: principal.userId! } : { type: 'key', id: principal.keyId! },
+      createdAt: now,
+      updatedAt: now,
+      expiresAt,
+      enabled: input.enabled ?? true,
+      revokedAt: null,
+      lastUsedAt: null,
+      metadata: input.metadata ?? null,
+      rateLimit: input.rateLimit ?? null,
+      credits: toCredits(input.credits, now),
+      ipRanges: input.ipRanges && input.ipRanges.length > 0 ? input.ipRanges : null,
+    };
+    await this.ctx.storage.transaction(
+      async (tx) => {
+        await tx.keys.insert(key, this.ctx.digest(secret));
+        await tx.audit.insertMany([auditEvent(orgId, principal, `${this.target}.created`, { type: this.target, id: key.id }, meta, now, summary(key))]);
+      },
+      () => new AppError('NAME_TAKEN', { message: 'An active key with that name already exists.', details: { field: 'name' } }),
+    );
+    return { key, secret };
+  }
+
+  async get(principal: Principal, id: string): Promise<ApiKey> {
+    requirePermission(principal, this.perms.read);
+    return this.load(this.ctx.storage.repos, principal, id);
+  }
+
+  async list(principal: Principal, query: KeyListQuery): Promise<Page<ApiKey>> {
+    requirePermission(principal, this.perms.read);
+    if (query.all) requirePermission(principal, this.perms.admin);
+    const ownerUserId = this.kind === 'personal' && !query.all ? (principal.userId ?? '') : undefined;
+    const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
+    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const rows = await this.ctx.storage.repos.keys.list({
+      orgId: principal.orgId,
+      kind: this.kind,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.projectId ? { projectId: query.projectId } : {}),
+      ...(query.environment ? { environment: query.environment } : {}),
+      ...(query.createdBy ? { createdById: query.createdBy } : {}),
+      ...(ownerUserId !== undefined ? { ownerUserId } : {}),
+      ...(query.search !== undefined && query.search !== '' ? { search: query.search } : {}),
+      visibleProjects: principal.projectIds,
+      now: this.ctx.now(),
+      limit: query.limit + 1,
+      ...(after ? { after } : {}),
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    const byName = query.search !== undefined && query.search !== '';
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor({ sort: byName ? 'name' : 'created', value: byName ? last.name.toLowerCase() : last.createdAt, id: last.id }, scope)
+        : null;
+    return { items, nextCursor };
+  }
+
+  async update(principal: Principal, id: string, input: UpdateKeyInput, meta: RequestMeta): Promise<ApiKey> {
+    requirePermission(principal, this.perms.write);
+    const now = this.ctx.now();
+    const updated = await this.ctx.storage.transaction(
+      async (tx) => {
+        const key = await this.load(tx, principal, id);
+        if (key.revokedAt !== null) throw new AppError('KEY_REVOKED');
+        const patch: Partial<ApiKey> = {};
+        if (input.permissions !== undefined) {
+          const permissions = await this.catalog.validate(principal.orgId, input.permissions);
+          const widened = permissions.filter((p) => !coveredByAny(key.permissions, p));
+          if (widened.length > 0) {
+            throw new AppError('PERMISSION_ESCALATION', { message: 'Permissions can only be narrowed; create a new key to grant more.', details: { permissions: widened } });
+          }
+          if (this.kind === 'org' && permissions.length === 0) {
+            throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
+          }
+          patch.permissions = permissions;
+        }
+        let projectIds: string[] | null | undefined;
+        if (input.projectIds !== undefined) {
+          projectIds = await this.validateProjects(principal.orgId, input.projectIds);
+          const widens = projectIds === null ? key.projectIds !== null : key.projectIds !== null && projectIds.some((p) => !key.projectIds!.includes(p));
+          if (widens) {
+            throw new AppError('PERMISSION_ESCALATION', { message: 'Projects can only be narrowed; create a new key to reach more.', details: { field: 'projectIds' } });
+          }
+        }
+        if (input.expiresAt !== undefined) patch.expiresAt = input.expiresAt === null ? null : futureTime(input.expiresAt, now);
+        assertWithinGrant(principal, {
+          permissions: patch.permissions ?? [],
+          projectIds: projectIds !== undefined ? projectIds : key.projectIds,
+          expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : key.expiresAt,
+        });
+        validateExtras(input, this.ctx.config.metadataMaxBytes);
+        if (input.name !== undefined) patch.name = input.name;
+        if (input.description !== undefined) patch.description = input.description;
+        if (input.enabled !== undefined) patch.enabled = input.enabled;
+        if (input.metadata !== undefined) patch.metadata = input.metadata;
+        if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
+        if (input.credits !== undefined) patch.credits = toCredits(input.credits, now);
+        if (input.ipRanges !== undefined) patch.ipRanges = input.ipRanges && input.ipRanges.length > 0 ? input.ipRanges : null;
+        patch.updatedAt = now;
+        await tx.keys.update(principal.orgId, id, patch);
+        if (projectIds !== undefined) await tx.keys.replaceProjects(principal.orgId, id, projectIds);
+        const changed = [...Object.keys(patch).filter((k) => k !== 'updatedAt'), ...(projectIds !== undefined ? ['projectIds'] : [])];
+        await tx.audit.insertMany([auditEvent(principal.orgId, principal, `${this.target}.updated`, { type: this.target, id }, meta, now, { changed })]);
+        return { ...key, ...patch, ...(projectIds !== undefined ? { projectIds } : {}) };
+      },
+      () => new AppError('NAME_TAKEN', { message: 'An active key with that name already exists.', details: { field: 'name' } }),
+    );
+    await this.ctx.bus.publish({ type: 'keys', keyIds: [id] });
+    return updated;
+  }
+
+  async setEnabled(principal: Principal, id: string, enabled: boolean, meta: RequestMeta): Promise<ApiKey> {
+    await this.bulk(principal, enabled ? 'enable' : 'disable', [id], 0, meta);
+    return this.get(principal, id);
+  }
+
+  async revoke(principal: Principal, id: string, meta: RequestMeta): Promise<ApiKey> {
+    await this.bulk(principal, 'revoke', [id], 0, meta);
+    return this.get(principal, id);
+  }
+
+  async remove(principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+    await this.bulk(principal, 'delete', [id], 0, meta);
+  }
+
+  async regenerate(principal: Principal, id: string, graceMs: number, meta: RequestMeta): Promise<KeyWithSecret> {
+    const [result] = await this.bulk(principal, 'regenerate', [id], graceMs, meta);
+    return { key: await this.get(principal, id), secret: result!.secret! };
+  }
+
+  /**
+   * Applies one action to many keys in a single transaction: every id must name a visible key, and any refusal
+   * leaves all of them as they were. Caches are invalidated after commit and before the response.
+   */
+  async bulk(principal: Principal, action: BulkAction, ids: readonly string[], graceMs: number, meta: RequestMeta): Promise<BulkResult[]> {
+    requirePermission(principal, this.perms.write);
+    const unique = [...new Set(ids)];
+    if (unique.length > this.ctx.config.bulkMax) {
+      throw new AppError('BULK_LIMIT_EXCEEDED', { details: { max: this.ctx.config.bulkMax, given: unique.length } });
+    }
+    if (graceMs < 0 || graceMs > MAX_GRACE_MS) {
+      throw new AppError('VALIDATION_FAILED', { message: 'The grace period must be between 0 and 30 days.', details: { field: 'gracePeriodSeconds' } });
+    }
+    const now = this.ctx.now();
+    const orgId = principal.orgId;
+    const results = await this.ctx.storage.transaction(async (tx) => {
+      const found = await tx.keys.findManyByIds(orgId, unique, this.kind);
+      const byId = new Map(found.filter((k) => this.canSee(principal, k)).map((k) => [k.id, k]));
+      const missing = unique.filter((id) => !byId.has(id));
+      if (missing.length > 0) throw new AppError('NOT_FOUND', { details: { ids: missing } });
+      const keys = unique.map((id) => byId.get(id)!);
+      if (action !== 'revoke' && action !== 'delete') {
+        const revoked = keys.filter((k) => k.revokedAt !== null).map((k) => k.id);
+        if (revoked.length > 0) throw new AppError('KEY_REVOKED', { details: { ids: revoked } });
+      }
+      const events: AuditEventRow[] = [];
+      const results: BulkResult[] = [];
+      const event = (name: string, id: string, details?: Record<string, unknown>) =>
+        events.push(auditEvent(orgId, principal, `${this.target}.${name}`, { type: this.target, id }, meta, now, details));
+
+      if (action === 'revoke') {
+        const live = keys.filter((k) => k.revokedAt === null).map((k) => k.id);
+        await tx.keys.updateMany(orgId, live, { revokedAt: now, updatedAt: now });
+        for (const k of keys) {
+          const changed = k.revokedAt === null;
+          if (changed) event('revoked', k.id);
+          results.push({ id: k.id, outcome: changed ? 'revoked' : 'unchanged' });
+        }
+      } else if (action === 'delete') {
+        await tx.keys.deleteMany(orgId, unique);
+        for (const k of keys) {
+          event('deleted', k.id, { name: k.name, start: k.start });
+          results.push({ id: k.id, outcome: 'deleted' });
+        }
+      } else if (action === 'enable' || action === 'disable') {
+        const enabled = action === 'enable';
+        const changing = keys.filter((k) => k.enabled !== enabled).map((k) => k.id);
+        await tx.keys.updateMany(orgId, changing, { enabled, updatedAt: now });
+        for (const k of keys) {
+          const changed = k.enabled !== enabled;
+          if (changed) event(enabled ? 'enabled' : 'disabled', k.id);
+          results.push({ id: k.id, outcome: changed ? (enabled ? 'enabled' : 'disabled') : 'unchanged' });
+        }
+      } else {
+        for (const k of keys) {
+          // A grace period never outlives the key itself.
+          const graceEnd = graceMs > 0 ? Math.min(now + graceMs, k.expiresAt ?? Number.MAX_SAFE_INTEGER) : null;
+          await tx.keys.retireSecrets([k.id], graceEnd);
+          const secret = generateToken(this.ctx.config.keyPrefix, k.tokenType);
+          await tx.keys.addSecret(orgId, k.id, this.ctx.digest(secret), now);
+          await tx.keys.update(orgId, k.id, { updatedAt: now, start: displayStart(secret) });
+          event('regenerated', k.id, { gracePeriodSeconds: Math.round(graceMs / 1000) });
+          results.push({ id: k.id, outcome: 'regenerated', secret });
+        }
+      }
+      await tx.audit.insertMany(events);
+      return results;
+    });
+    await this.ctx.bus.publish({ type: 'keys', keyIds: unique });
+    return results;
+  }
+
+  private canSee(principal: Principal, key: ApiKey): boolean {
+    if (!visibleTo(principal, key)) return false;
+    if (this.kind === 'personal' && key.ownerUserId !== principal.userId && !principalCan(principal, this.perms.admin)) return false;
+    return true;
+  }
+
+  private async load(repos: Repositories, principal: Principal, id: string): Promise<ApiKey> {
+    const key = await repos.keys.findById(principal.orgId, id, this.kind);
+    if (!key || !this.canSee(principal, key)) throw new AppError('NOT_FOUND');
+    return key;
+  }
+
+  private async validateProjects(orgId: string, projectIds: readonly string[] | null): Promise<string[] | null> {
+    if (projectIds === null) return null;
+    const unique = [...new Set(projectIds)];
+    if (unique.length === 0) {
+      throw new AppError('VALIDATION_FAILED', { message: 'Give at least one project, or null for all projects.', details: { field: 'projectIds' } });
+    }
+    const existing = new Set(await this.ctx.storage.repos.projects.existingIds(orgId, unique));
+    const unknown = unique.filter((id) => !existing.has(id));
+    if (unknown.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: unknown } });
+    return unique.sort();
+  }
+}
+
+export function requirePermission(principal: Principal, permission: string): void {
+  if (!principalCan(principal, permission)) {
+    throw new AppError('PERMISSION_DENIED', {
+      message: `This credential lacks the ${permission} permission.`,
+      details: { required: permission },
+      headers: { 'www-authenticate': `Bearer realm="latchkey", error="insufficient_scope", scope="${permission}"` },
+    });
+  }
+}
+
+function validateExtras(input: CreateKeyInput | UpdateKeyInput, metadataMaxBytes: number): void {
+  if (input.metadata != null && Buffer.byteLength(JSON.stringify(input.metadata)) > metadataMaxBytes) {
+    throw new AppError('VALIDATION_FAILED', { message: `metadata must be at most ${metadataMaxBytes} bytes as JSON.`, details: { field: 'metadata' } });
+  }
+  if (input.ipRanges) {
+    if (input.ipRanges.length > MAX_IP_RANGES) {
+      throw new AppError('VALIDATION_FAILED', { message: `At most ${MAX_IP_RANGES} IP ranges.`, details: { field: 'ipRanges' } });
+    }
+    const bad = input.ipRanges.filter((r) => parseCidr(r) === null);
+    if (bad.length > 0) throw new AppError('VALIDATION_FAILED', { message: 'An IP range is not valid CIDR.', details: { field: 'ipRanges', ipRanges: bad } });
+  }
+  const credits = input.credits;
+  if (credits && (credits.refillAmount == null) !== (credits.refillIntervalMs == null)) {
+    throw new AppError('VALIDATION_FAILED', { message: 'Give both refillAmount and refillIntervalMs, or neither.', details: { field: 'credits' } });
+  }
+}
+
+function summary(key: ApiKey): Record<string, unknown> {
+  return { name: key.name, start: key.start, permissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt };
+}

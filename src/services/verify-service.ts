@@ -1,0 +1,113 @@
+import type { ApiKey } from '../domain/api-key.js';
+import { coveredByAny } from '../domain/permission-pattern.js';
+import { evaluatePermissionQuery, type PermissionQuery } from '../domain/permission-query.js';
+import type { Principal } from '../domain/principal.js';
+import { ROLE_GRANTS } from '../domain/roles.js';
+import { type CredentialResolver, credentialState } from './credential-resolver.js';
+import type { ResolvedKey } from './key-cache.js';
+import type { RateDecision } from './rate-limiter.js';
+import type { ServiceContext } from './service-context.js';
+
+export const VERIFY_CODES = [
+  'VALID',
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+  'INSUFFICIENT_PERMISSIONS',
+  'PROJECT_FORBIDDEN',
+  'IP_FORBIDDEN',
+  'RATE_LIMITED',
+  'USAGE_EXCEEDED',
+] as const;
+export type VerifyCode = (typeof VERIFY_CODES)[number];
+
+export interface VerifyInput {
+  key: string;
+  query: PermissionQuery | null;
+  projectId: string | null;
+  ip: string | null;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  code: VerifyCode;
+  key: ApiKey | null;
+  rateLimit: RateDecision | null;
+  creditsRemaining: number | null;
+}
+
+/**
+ * The hot path. Checks run cheapest-first and nothing is spent before it must be: a key that is forbidden
+ * or rate-limited keeps its credits, and only a call that passes every other check spends one. Nothing is
+ * written to storage except that credit; last-used times and counts go to the usage recorder.
+ */
+export class VerifyService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly resolver: CredentialResolver,
+  ) {}
+
+  async verify(caller: Principal, input: VerifyInput): Promise<VerifyResult> {
+    const now = this.ctx.now();
+    const resolved = await this.resolver.resolve(input.key);
+    if (!resolved || resolved.key.orgId !== caller.orgId || !visibleTo(caller, resolved.key)) return notFound();
+    const result = await this.check(resolved, input, now);
+    this.ctx.usage.record(resolved.key.id, resolved.key.orgId, result.code, now, result.valid);
+    return result;
+  }
+
+  private async check(resolved: ResolvedKey, input: VerifyInput, now: number): Promise<VerifyResult> {
+    const { key } = resolved;
+    const done = (code: VerifyCode, rateLimit: RateDecision | null = null, creditsRemaining: number | null = null): VerifyResult => ({
+      valid: code === 'VALID',
+      code,
+      key,
+      rateLimit,
+      creditsRemaining: creditsRemaining ?? key.credits?.remaining ?? null,
+    });
+
+    switch (credentialState(resolved, now)) {
+      case 'unknown':
+        return notFound();
+      case 'revoked':
+        return done('REVOKED');
+      case 'expired':
+        return done('EXPIRED');
+      case 'disabled':
+        return done('DISABLED');
+      case 'valid':
+        break;
+    }
+    if (resolved.ipMatcher && (input.ip === null || !resolved.ipMatcher(input.ip))) return done('IP_FORBIDDEN');
+    if (input.projectId !== null && key.projectIds !== null && !key.projectIds.includes(input.projectId)) return done('PROJECT_FORBIDDEN');
+    if (input.query !== null) {
+      const roleGrants = resolved.ownerRole ? ROLE_GRANTS[resolved.ownerRole] : null;
+      const has = (name: string) => coveredByAny(key.permissions, name) && (roleGrants === null || coveredByAny(roleGrants, name));
+      if (!evaluatePermissionQuery(input.query, has)) return done('INSUFFICIENT_PERMISSIONS');
+    }
+
+    const limit = key.rateLimit ?? this.ctx.config.defaultKeyRateLimit;
+    let decision: RateDecision | null = null;
+    if (limit) {
+      decision = await this.ctx.rateLimiter.consume(`key:${key.id}`, limit, now);
+      if (!decision.allowed) return done('RATE_LIMITED', decision);
+    }
+    if (key.credits) {
+      const remaining = await this.ctx.storage.repos.keys.consumeCredit(key.id, now);
+      if (remaining === null) return done('USAGE_EXCEEDED', decision, 0);
+      return done('VALID', decision, remaining);
+    }
+    return done('VALID', decision);
+  }
+}
+
+function notFound(): VerifyResult {
+  return { valid: false, code: 'NOT_FOUND', key: null, rateLimit: null, creditsRemaining: null };
+}
+
+/** A project-restricted caller sees only keys confined within its own projects. */
+export function visibleTo(caller: Principal, key: ApiKey): boolean {
+  if (caller.projectIds === null) return true;
+  return key.projectIds !== null && key.projectIds.every((id) => caller.projectIds!.includes(id));
+}

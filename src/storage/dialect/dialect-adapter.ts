@@ -1,0 +1,11 @@
+import type { Dialect } from 'kysely';
+
+/** Everything that differs between the databases, in one place; nothing outside dialect/ asks which one it is. */
+export interface DialectAdapter {
+  readonly name: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
+  /** True when a driver error is a unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+  /** Cheap round trip used by the readiness probe. */
+  readonly pingSql: string;
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { AuditRepository } from './repositories/audit-repository.js';
+import { KeyRepository } from './repositories/key-repository.js';
+import { MembershipRepository } from './repositories/membership-repository.js';
+import { OrganizationRepository } from './repositories/organization-repository.js';
+import { PermissionRepository } from './repositories/permission-repository.js';
+import { ProjectRepository } from './repositories/project-repository.js';
+import { SessionRepository } from './repositories/session-repository.js';
+import { UsageRepository } from './repositories/usage-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
+
+/** Every repository, bound to one connection or one transaction. */
+export interface Repositories {
+  organizations: OrganizationRepository;
+  users: UserRepository;
+  memberships: MembershipRepository;
+  projects: ProjectRepository;
+  keys: KeyRepository;
+  audit: AuditRepository;
+  sessions: SessionRepository;
+  permissions: PermissionRepository;
+  usage: UsageRepository;
+}
+
+export function bindRepositories(db: Kysely<Database>): Repositories {
+  return {
+    organizations: new OrganizationRepository(db),
+    users: new UserRepository(db),
+    memberships: new MembershipRepository(db),
+    projects: new ProjectRepository(db),
+    keys: new KeyRepository(db),
+    audit: new AuditRepository(db),
+    sessions: new SessionRepository(db),
+    permissions: new PermissionRepository(db),
+    usage: new UsageRepository(db),
+  };
+}

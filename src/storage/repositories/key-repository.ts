@@ -1,0 +1,384 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { ApiKey, KeyKind, KeyStatus } from '../../domain/api-key.js';
+import type { CursorPosition } from '../../domain/page.js';
+import type { TokenType } from '../../domain/token-format.js';
+import type { ApiKeyRow, ApiKeyUpdate, Database } from '../schema.js';
+
+export interface KeyListFilter {
+  orgId: string;
+  kind: KeyKind;
+  status?: KeyStatus;
+  projectId?: string;
+  environment?: 'live' | 'test';
+  createdById?: string;
+  ownerUserId?: string;
+  /** Case-insensitive name prefix; switches the order to name ascending. */
+  search?: string;
+  /** The caller's own project restriction: only keys confined within these projects are visible. */
+  visibleProjects?: readonly string[] | null;
+  now: number;
+  limit: number;
+  after?: CursorPosition;
+}
+
+const CHUNK = 500;
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function toKey(row: ApiKeyRow, projectIds: string[] | null): ApiKey {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    kind: row.kind as KeyKind,
+    tokenType: row.token_type as TokenType,
+    name: row.name,
+    description: row.description,
+    start: row.start,
+    permissions: JSON.parse(row.permissions) as string[],
+    projectIds,
+    ownerUserId: row.owner_user_id,
+    createdBy: { type: row.created_by_type as 'user' | 'key' | 'system', id: row.created_by_id },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    enabled: row.enabled === 1,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+    metadata: parseJson(row.metadata),
+    rateLimit: parseJson(row.rate_limit),
+    credits:
+      row.credits_remaining === null
+        ? null
+        : {
+            remaining: row.credits_remaining,
+            refillAmount: row.credits_refill_amount,
+            refillIntervalMs: row.credits_refill_interval_ms,
+            refilledAt: row.credits_refilled_at,
+          },
+    ipRanges: parseJson(row.ip_ranges),
+  };
+}
+
+/** Columns of a key that a patch may set, in domain terms; the repository owns their encoding. */
+export type KeyPatch = Partial<
+  Pick<ApiKey, 'name' | 'start' | 'description' | 'permissions' | 'expiresAt' | 'enabled' | 'revokedAt' | 'metadata' | 'rateLimit' | 'credits' | 'ipRanges' | 'updatedAt'>
+>;
+
+function toUpdate(patch: KeyPatch): ApiKeyUpdate {
+  const update: ApiKeyUpdate = {};
+  if (patch.name !== undefined) {
+    update.name = patch.name;
+    update.name_lower = patch.name.toLowerCase();
+  }
+  if (patch.start !== undefined) update.start = patch.start;
+  if (patch.description !== undefined) update.description = patch.description;
+  if (patch.permissions !== undefined) update.permissions = JSON.stringify(patch.permissions);
+  if (patch.expiresAt !== undefined) update.expires_at = patch.expiresAt;
+  if (patch.enabled !== undefined) update.enabled = patch.enabled ? 1 : 0;
+  if (patch.revokedAt !== undefined) update.revoked_at = patch.revokedAt;
+  if (patch.metadata !== undefined) update.metadata = patch.metadata === null ? null : JSON.stringify(patch.metadata);
+  if (patch.rateLimit !== undefined) update.rate_limit = patch.rateLimit === null ? null : JSON.stringify(patch.rateLimit);
+  if (patch.ipRanges !== undefined) update.ip_ranges = patch.ipRanges === null ? null : JSON.stringify(patch.ipRanges);
+  if (patch.credits !== undefined) {
+    update.credits_remaining = patch.credits?.remaining ?? null;
+    update.credits_refill_amount = patch.credits?.refillAmount ?? null;
+    update.credits_refill_interval_ms = patch.credits?.refillIntervalMs ?? null;
+    update.credits_refilled_at = patch.credits?.refilledAt ?? null;
+  }
+  if (patch.updatedAt !== undefined) update.updated_at = patch.updatedAt;
+  return update;
+}
+
+export class KeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(key: ApiKey, digest: string): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        org_id: key.orgId,
+        kind: key.kind,
+        token_type: key.tokenType,
+        name: key.name,
+        name_lower: key.name.toLowerCase(),
+        description: key.description,
+        start: key.start,
+        permissions: JSON.stringify(key.permissions),
+        project_restricted: key.projectIds === null ? 0 : 1,
+        owner_user_id: key.ownerUserId,
+        created_by_type: key.createdBy.type,
+        created_by_id: key.createdBy.id,
+        created_at: key.createdAt,
+        updated_at: key.updatedAt,
+        expires_at: key.expiresAt,
+        enabled: key.enabled ? 1 : 0,
+        revoked_at: key.revokedAt,
+        last_used_at: key.lastUsedAt,
+        metadata: key.metadata === null ? null : JSON.stringify(key.metadata),
+        rate_limit: key.rateLimit === null ? null : JSON.stringify(key.rateLimit),
+        credits_remaining: key.credits?.remaining ?? null,
+        credits_refill_amount: key.credits?.refillAmount ?? null,
+        credits_refill_interval_ms: key.credits?.refillIntervalMs ?? null,
+        credits_refilled_at: key.credits?.refilledAt ?? null,
+        ip_ranges: key.ipRanges === null ? null : JSON.stringify(key.ipRanges),
+      })
+      .execute();
+    await this.replaceProjects(key.orgId, key.id, key.projectIds);
+    await this.addSecret(key.orgId, key.id, digest, key.createdAt);
+  }
+
+  async replaceProjects(orgId: string, keyId: string, projectIds: readonly string[] | null): Promise<void> {
+    await this.db.deleteFrom('api_key_projects').where('key_id', '=', keyId).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ project_restricted: projectIds === null ? 0 : 1 })
+      .where('id', '=', keyId)
+      .where('org_id', '=', orgId)
+      .execute();
+    if (projectIds && projectIds.length > 0) {
+      await this.db
+        .insertInto('api_key_projects')
+        .values(projectIds.map((projectId) => ({ key_id: keyId, project_id: projectId, org_id: orgId })))
+        .execute();
+    }
+  }
+
+  async addSecret(orgId: string, keyId: string, digest: string, now: number): Promise<void> {
+    await this.db.insertInto('key_secrets').values({ digest, key_id: keyId, org_id: orgId, created_at: now, expires_at: null }).execute();
+  }
+
+  /** Ends the current secrets of keys: at `expiresAt` (a roll's grace period) or at once (deleted). */
+  async retireSecrets(keyIds: readonly string[], expiresAt: number | null): Promise<void> {
+    for (let i = 0; i < keyIds.length; i += CHUNK) {
+      const chunk = keyIds.slice(i, i + CHUNK);
+      if (expiresAt === null) {
+        await this.db.deleteFrom('key_secrets').where('key_id', 'in', chunk).execute();
+      } else {
+        await this.db
+          .updateTable('key_secrets')
+          .set((eb) => ({ expires_at: eb.fn.coalesce('expires_at', sql.lit(expiresAt)) }))
+          .where('key_id', 'in', chunk)
+          .execute();
+        // A secret already in grace keeps the earlier of its own end and the new one.
+        await this.db.updateTable('key_secrets').set({ expires_at: expiresAt }).where('key_id', 'in', chunk).where('expires_at', '>', expiresAt).execute();
+      }
+    }
+  }
+
+  async findById(orgId: string, id: string, kind?: KeyKind): Promise<ApiKey | null> {
+    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', id);
+    if (kind) query = query.where('kind', '=', kind);
+    const row = await query.executeTakeFirst();
+    if (!row) return null;
+    return toKey(row, row.project_restricted ? await this.projectIdsOf(row.id) : null);
+  }
+
+  async findManyByIds(orgId: string, ids: readonly string[], kind: KeyKind): Promise<ApiKey[]> {
+    const keys: ApiKey[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('kind', '=', kind)
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+      keys.push(...(await this.withProjects(rows)));
+    }
+    return keys;
+  }
+
+  /** The cold half of verification: one indexed lookup from secret digest to key. */
+  async findByDigest(digest: string): Promise<{ key: ApiKey; secretExpiresAt: number | null } | null> {
+    const row = await this.db
+      .selectFrom('key_secrets as s')
+      .innerJoin('api_keys as k', 'k.id', 's.key_id')
+      .selectAll('k')
+      .select('s.expires_at as secret_expires_at')
+      .where('s.digest', '=', digest)
+      .executeTakeFirst();
+    if (!row) return null;
+    const { secret_expires_at, ...keyRow } = row;
+    return { key: toKey(keyRow, keyRow.project_restricted ? await this.projectIdsOf(keyRow.id) : null), secretExpiresAt: secret_expires_at };
+  }
+
+  async list(filter: KeyListFilter): Promise<ApiKey[]> {
+    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', filter.kind);
+    query = this.applyFilters(query, filter);
+    if (filter.search !== undefined) {
+      const lower = filter.search.toLowerCase();
+      // A range on the indexed lowercase name serves a prefix search on both databases without LIKE escaping.
+      query = query.where('name_lower', '>=', lower).where('name_lower', '<', `${lower}\u{10FFFF}`);
+      if (filter.after) {
+        const { value, id } = filter.after;
+        query = query.where((eb) => eb.or([eb('name_lower', '>', String(value)), eb.and([eb('name_lower', '=', String(value)), eb('id', '>', id)])]));
+      }
+      query = query.orderBy('name_lower', 'asc').orderBy('id', 'asc');
+    } else {
+      if (filter.after) {
+        const value = Number(filter.after.value);
+        const { id } = filter.after;
+        query = query.where((eb) => eb.or([eb('created_at', '<', value), eb.and([eb('created_at', '=', value), eb('id', '<', id)])]));
+      }
+      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
+    }
+    const rows = await query.limit(filter.limit).execute();
+    return this.withProjects(rows);
+  }
+
+  private applyFilters(
+    query: SelectQueryBuilder<Database, 'api_keys', ApiKeyRow>,
+    filter: KeyListFilter,
+  ): SelectQueryBuilder<Database, 'api_keys', ApiKeyRow> {
+    let q = query;
+    const now = filter.now;
+    switch (filter.status) {
+      case 'revoked':
+        q = q.where('revoked_at', 'is not', null);
+        break;
+      case 'expired':
+        q = q.where('revoked_at', 'is', null).where('expires_at', '<=', now);
+        break;
+      case 'disabled':
+        q = q.where('revoked_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).where('enabled', '=', 0);
+        break;
+      case 'active':
+        q = q.where('revoked_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).where('enabled', '=', 1);
+        break;
+      default:
+        break;
+    }
+    if (filter.environment) q = q.where('token_type', '=', filter.environment);
+    if (filter.createdById) q = q.where('created_by_id', '=', filter.createdById);
+    if (filter.ownerUserId) q = q.where('owner_user_id', '=', filter.ownerUserId);
+    if (filter.projectId) {
+      const projectId = filter.projectId;
+      q = q.where((eb) =>
+        eb.or([
+          eb('project_restricted', '=', 0),
+          eb.exists(eb.selectFrom('api_key_projects as kp').select('kp.key_id').whereRef('kp.key_id', '=', 'api_keys.id').where('kp.project_id', '=', projectId)),
+        ]),
+      );
+    }
+    if (filter.visibleProjects) {
+      const visible = filter.visibleProjects;
+      q = q.where('project_restricted', '=', 1);
+      q = q.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('api_key_projects as kp')
+              .select('kp.key_id')
+              .whereRef('kp.key_id', '=', 'api_keys.id')
+              .$if(visible.length > 0, (sq) => sq.where('kp.project_id', 'not in', visible)),
+          ),
+        ),
+      );
+    }
+    return q;
+  }
+
+  private async projectIdsOf(keyId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('api_key_projects').select('project_id').where('key_id', '=', keyId).orderBy('project_id').execute();
+    return rows.map((r) => r.project_id);
+  }
+
+  private async withProjects(rows: ApiKeyRow[]): Promise<ApiKey[]> {
+    const restricted = rows.filter((r) => r.project_restricted).map((r) => r.id);
+    const byKey = new Map<string, string[]>();
+    for (let i = 0; i < restricted.length; i += CHUNK) {
+      const links = await this.db
+        .selectFrom('api_key_projects')
+        .select(['key_id', 'project_id'])
+        .where('key_id', 'in', restricted.slice(i, i + CHUNK))
+        .orderBy('project_id')
+        .execute();
+      for (const link of links) {
+        const list = byKey.get(link.key_id) ?? [];
+        list.push(link.project_id);
+        byKey.set(link.key_id, list);
+      }
+    }
+    return rows.map((row) => toKey(row, row.project_restricted ? (byKey.get(row.id) ?? []) : null));
+  }
+
+  async update(orgId: string, id: string, patch: KeyPatch): Promise<void> {
+    const update = toUpdate(patch);
+    if (Object.keys(update).length === 0) return;
+    await this.db.updateTable('api_keys').set(update).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  async updateMany(orgId: string, ids: readonly string[], patch: KeyPatch): Promise<void> {
+    const update = toUpdate(patch);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.db.updateTable('api_keys').set(update).where('org_id', '=', orgId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    }
+  }
+
+  async deleteMany(orgId: string, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      // Children first: SQLite enforces the foreign keys too, and explicit deletes do not rely on cascades.
+      await this.db.deleteFrom('key_secrets').where('key_id', 'in', chunk).execute();
+      await this.db.deleteFrom('api_key_projects').where('key_id', 'in', chunk).execute();
+      await this.db.deleteFrom('key_usage').where('key_id', 'in', chunk).execute();
+      await this.db.deleteFrom('api_keys').where('org_id', '=', orgId).where('id', 'in', chunk).execute();
+    }
+  }
+
+  /** Ids of every live personal token a user holds in an organization, for cache invalidation on role changes. */
+  async personalKeyIdsOf(orgId: string, userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('api_keys').select('id').where('org_id', '=', orgId).where('owner_user_id', '=', userId).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Keys restricted to a project, for the cascade when the project goes away. */
+  async keyIdsRestrictedTo(projectId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('api_key_projects').select('key_id').where('project_id', '=', projectId).execute();
+    return rows.map((r) => r.key_id);
+  }
+
+  /**
+   * Spends one credit atomically, refilling first when the refill interval has passed. Returns the credits left
+   * after spending, or null when none were left. A single conditional UPDATE means concurrent verifications,
+   * on one instance or many, can never spend the same credit twice or drive the count below zero.
+   */
+  async consumeCredit(keyId: string, now: number, cost = 1): Promise<number | null> {
+    const row = await this.db
+      .updateTable('api_keys')
+      .set({
+        credits_remaining: sql<number>`case when credits_refill_interval_ms is not null and credits_refilled_at + credits_refill_interval_ms <= ${now} then credits_refill_amount - ${cost} else credits_remaining - ${cost} end`,
+        credits_refilled_at: sql<number>`case when credits_refill_interval_ms is not null and credits_refilled_at + credits_refill_interval_ms <= ${now} then ${now} else credits_refilled_at end`,
+      })
+      .where('id', '=', keyId)
+      .where('credits_remaining', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('credits_remaining', '>=', cost),
+          eb.and([
+            eb('credits_refill_interval_ms', 'is not', null),
+            eb(sql<number>`credits_refilled_at + credits_refill_interval_ms`, '<=', now),
+            eb('credits_refill_amount', '>=', cost),
+          ]),
+        ]),
+      )
+      .returning('credits_remaining')
+      .executeTakeFirst();
+    return row ? row.credits_remaining : null;
+  }
+
+  /** Applies last-used times gathered in memory; never moves a time backwards. */
+  async recordLastUsed(entries: ReadonlyArray<{ keyId: string; at: number }>): Promise<void> {
+    for (const { keyId, at } of entries) {
+      await this.db
+        .updateTable('api_keys')
+        .set({ last_used_at: at })
+        .where('id', '=', keyId)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .execute();
+    }
+  }
+}

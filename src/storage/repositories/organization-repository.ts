@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { Database, OrganizationRow } from '../schema.js';
+
+export class OrganizationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(org: OrganizationRow): Promise<void> {
+    await this.db.insertInto('organizations').values(org).execute();
+  }
+
+  async findById(id: string): Promise<OrganizationRow | null> {
+    return (await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,146 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types shared by both databases. Timestamps are epoch milliseconds and booleans are 0/1 integers on
+ * both, and JSON is text, so no dialect has to translate a value on the way in or out.
+ */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface ProjectTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  org_id: string;
+  /** `org` for organization keys, `personal` for personal access tokens. */
+  kind: string;
+  /** `live`, `test` or `pat`: the token type embedded in the secret. */
+  token_type: string;
+  name: string;
+  name_lower: string;
+  description: string;
+  start: string;
+  permissions: string;
+  /** 1 when the key is limited to the projects in api_key_projects; 0 means every project. */
+  project_restricted: number;
+  owner_user_id: string | null;
+  created_by_type: string;
+  created_by_id: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  enabled: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  metadata: string | null;
+  rate_limit: string | null;
+  credits_remaining: number | null;
+  credits_refill_amount: number | null;
+  credits_refill_interval_ms: number | null;
+  credits_refilled_at: number | null;
+  ip_ranges: string | null;
+}
+
+export interface ApiKeyProjectTable {
+  key_id: string;
+  project_id: string;
+  org_id: string;
+}
+
+export interface KeySecretTable {
+  digest: string;
+  key_id: string;
+  org_id: string;
+  created_at: number;
+  /** Set on a rolled-away secret during its grace period; null for the current secret. */
+  expires_at: number | null;
+}
+
+export interface KeyUsageTable {
+  key_id: string;
+  org_id: string;
+  /** Start of the hour, epoch milliseconds. */
+  bucket: number;
+  code: string;
+  count: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  org_id: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  created_at: number;
+  details: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  org_id: string;
+  csrf_digest: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PermissionTable {
+  org_id: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  projects: ProjectTable;
+  api_keys: ApiKeyTable;
+  api_key_projects: ApiKeyProjectTable;
+  key_secrets: KeySecretTable;
+  key_usage: KeyUsageTable;
+  audit_events: AuditEventTable;
+  sessions: SessionTable;
+  permissions: PermissionTable;
+}
+
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type NewApiKeyRow = Insertable<ApiKeyTable>;
+export type ApiKeyUpdate = Updateable<ApiKeyTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type UserRow = Selectable<UserTable>;
+export type MembershipRow = Selectable<MembershipTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type PermissionRow = Selectable<PermissionTable>;
+export type OrganizationRow = Selectable<OrganizationTable>;

@@ -1,0 +1,57 @@
+import { Kysely, Migrator, sql } from 'kysely';
+import { AppError } from '../domain/app-error.js';
+import type { DialectAdapter } from './dialect/dialect-adapter.js';
+import { migrationProvider } from './migrations/index.js';
+import { bindRepositories, type Repositories } from './repositories.js';
+import type { Database } from './schema.js';
+
+/**
+ * The one door to persistence. Services see repositories and transactions, never SQL, and never learn which
+ * database is underneath.
+ */
+export class Storage {
+  readonly repos: Repositories;
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly adapter: DialectAdapter) {
+    this.db = new Kysely<Database>({ dialect: adapter.dialect });
+    this.repos = bindRepositories(this.db);
+  }
+
+  get dialectName(): 'sqlite' | 'postgres' {
+    return this.adapter.name;
+  }
+
+  /**
+   * Runs `work` atomically. Driver errors that mean "this name/email/id already exists" become the caller's
+   * chosen conflict error, so routes never see driver codes and nothing is half-stored.
+   */
+  async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
+    try {
+      return await this.db.transaction().execute((trx) => work(bindRepositories(trx)));
+    } catch (error) {
+      if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
+      throw error;
+    }
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql.raw(this.adapter.pingSql).execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

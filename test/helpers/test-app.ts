@@ -1,0 +1,74 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { type Config, loadConfig } from '../../src/config/load-config.js';
+import { buildApp } from '../../src/server/build-app.js';
+import type { App } from '../../src/server/app-types.js';
+import { createLatchkey, type Latchkey } from '../../src/services/create-latchkey.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { TestClock } from './test-clock.js';
+import { createTestStorage, type TestDatabase } from './test-databases.js';
+
+export const OWNER_EMAIL = 'owner@acme.test';
+export const OWNER_PASSWORD = 'correct horse battery staple';
+
+export interface TestApp {
+  app: App;
+  latchkey: Latchkey;
+  storage: Storage;
+  clock: TestClock;
+  config: Config;
+  orgId: string;
+  ownerUserId: string;
+  /** The owner key's secret: `*` on the first organization. */
+  ownerKey: string;
+  /** Sends a request as `secret` (Bearer) with a JSON body. */
+  call(method: string, url: string, secret: string | null, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  logger?: Parameters<typeof buildApp>[1] extends infer O ? (O extends { logger?: infer L } ? L : never) : never;
+  /** Skip creating the first organization. */
+  uninitialized?: boolean;
+}
+
+/** A real app on a real, fresh database, initialized with one organization and its owner. */
+export async function createTestApp(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
+  const { storage, destroy } = await createTestStorage(database);
+  const config = loadConfig({ LOG_LEVEL: 'silent', LATCHKEY_API_RATE_LIMIT: 'off', LATCHKEY_USAGE_FLUSH_MS: '60000', ...options.env });
+  const clock = new TestClock();
+  const latchkey = createLatchkey(config, storage, { now: clock.now });
+  const app = await buildApp(latchkey, options.logger === undefined ? {} : { logger: options.logger });
+  let orgId = '';
+  let ownerUserId = '';
+  let ownerKey = '';
+  if (!options.uninitialized) {
+    const result = await latchkey.setup.initialize({ organizationName: 'Acme', email: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'Olive Owner' });
+    orgId = result.orgId;
+    ownerUserId = result.userId;
+    ownerKey = result.ownerKey.secret;
+  }
+  return {
+    app,
+    latchkey,
+    storage,
+    clock,
+    config,
+    orgId,
+    ownerUserId,
+    ownerKey,
+    call(method, url, secret, body, headers = {}) {
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
+    },
+    async close() {
+      await app.close();
+      await latchkey.stop();
+      await destroy();
+    },
+  };
+}
