@@ -11,6 +11,8 @@ export type AuthMode = 'public' | 'credential' | 'session';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /** Exempt from the per-credential management-API limit (verification has per-key limits of its own). */
+    skipApiRateLimit?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -25,6 +25,8 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     genReqId: () => `req_${randomBytes(8).toString('hex')}`,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    // One line per request, written when it completes, instead of Fastify's two.
+    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider() as unknown as App;
 
@@ -50,6 +52,9 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+  });
   registerAuthentication(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -32,7 +32,7 @@ export function registerAuthentication(app: App): void {
       if (isAppError(error) && THROTTLED_CODES.has(error.code)) await countAuthFailure(lk, request, reply);
       throw error;
     }
-    await applyApiRateLimit(request.principal, reply);
+    if (!request.routeOptions.config?.skipApiRateLimit) await applyApiRateLimit(request.principal, reply);
   });
 
   async function identify(request: FastifyRequest, mode: 'credential' | 'session'): Promise<Principal> {
