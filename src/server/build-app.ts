@@ -6,6 +6,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Latchkey } from '../services/create-latchkey.js';
 import type { App } from './app-types.js';
 import { loggerOptions } from './logger-options.js';
+import { createValidatorCompiler } from './validator-compiler.js';
 import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerRoutes } from './routes/register-routes.js';
@@ -27,12 +28,12 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     bodyLimit: 1_048_576,
     // One line per request, written when it completes, instead of Fastify's two.
     disableRequestLogging: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider() as unknown as App;
 
   app.decorate('latchkey', latchkey);
   app.addSchema(ErrorBody);
   app.addSchema(KeyView);
+  app.setValidatorCompiler(createValidatorCompiler([ErrorBody, KeyView]));
   registerErrorHandling(app);
   await app.register(cookie);
   await app.register(swagger, {

@@ -36,7 +36,11 @@ export class Storage {
   }
 
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -34,15 +34,18 @@ export async function createTestStorage(database: TestDatabase): Promise<TestSto
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const storage = openStorage({ databaseUrl: POSTGRES_URL, dataDir: '', postgresSchema: schema });
-  await storage.migrate();
-  return {
-    storage,
-    async destroy() {
-      await storage.close();
-      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
-    },
+  const destroy = async () => {
+    await storage.close();
+    const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+    await cleanup.connect();
+    await cleanup.query(`drop schema if exists ${schema} cascade`);
+    await cleanup.end();
   };
+  try {
+    await storage.migrate();
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+  return { storage, destroy };
 }

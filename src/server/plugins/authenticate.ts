@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import type { Principal } from '../../domain/principal.js';
 import type { Latchkey } from '../../services/create-latchkey.js';
+import type { RateDecision } from '../../services/rate-limiter.js';
 import type { App } from '../app-types.js';
 import { extractCredential } from './extract-credential.js';
 import { rejectCredentialsInUrl } from './reject-credentials-in-url.js';
@@ -69,10 +70,21 @@ export function registerAuthentication(app: App): void {
  * guessing is slowed while a correct credential from the same address still succeeds.
  */
 export async function countAuthFailure(lk: Latchkey, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const decision = await lk.authFailures.consume(`ip:${request.ip}`, lk.ctx.config.authFailureLimit, lk.ctx.now());
-  if (!decision.allowed) {
-    const retryAfter = Math.max(1, Math.ceil((decision.resetAt - lk.ctx.now()) / 1000));
-    reply.header('retry-after', String(retryAfter));
-    throw new AppError('AUTH_THROTTLED', { details: { retryAfterSeconds: retryAfter } });
-  }
+  const now = lk.ctx.now();
+  const decision = await lk.authFailures.consume(authFailureBucket(request), lk.ctx.config.authFailureLimit, now);
+  if (!decision.allowed) throwThrottled(decision, now, reply);
+}
+
+/** The per-address counter of failed authentications, shared by key authentication and password sign-in. */
+export function authFailureBucket(request: FastifyRequest): string {
+  return `ip:${request.ip}`;
+}
+
+export function throwThrottled(decision: RateDecision, now: number, reply: FastifyReply): never {
+  const retryAfter = Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
+  reply.header('retry-after', String(retryAfter));
+  reply.header('ratelimit-limit', String(decision.limit));
+  reply.header('ratelimit-remaining', String(decision.remaining));
+  reply.header('ratelimit-reset', String(retryAfter));
+  throw new AppError('AUTH_THROTTLED', { details: { retryAfterSeconds: retryAfter } });
 }

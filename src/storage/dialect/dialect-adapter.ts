@@ -8,4 +8,9 @@ export interface DialectAdapter {
   isUniqueViolation(error: unknown): boolean;
   /** Cheap round trip used by the readiness probe. */
   readonly pingSql: string;
+  /**
+   * The schema holding Kysely's migration bookkeeping. Without it, Kysely's introspection would find those tables
+   * in any schema of the database and skip creating them in ours.
+   */
+  readonly migrationTableSchema?: string;
 }

@@ -24,6 +24,7 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     name: 'postgres',
     dialect: new PostgresDialect({ pool }),
     pingSql: 'select 1',
+    migrationTableSchema: options.schema ?? 'public',
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
