@@ -1,17 +1,24 @@
 import type { Config } from '../config/load-config.js';
 import { createSecretDigester } from '../domain/secret-digest.js';
 import type { Storage } from '../storage/storage.js';
+import { AuditService } from './audit-service.js';
 import { Authenticator } from './authenticator.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { type InvalidationBus, LocalInvalidationBus } from './invalidation-bus.js';
 import { KeyCache } from './key-cache.js';
 import { KeyService } from './key-service.js';
+import { MemberService } from './member-service.js';
+import { OrganizationService } from './organization-service.js';
 import { PermissionCatalog } from './permission-catalog.js';
+import { PermissionService } from './permission-service.js';
+import { ProjectService } from './project-service.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
+import { SessionService } from './session-service.js';
 import { SetupService } from './setup-service.js';
 import { UsageRecorder } from './usage-recorder.js';
 import { VerifyService } from './verify-service.js';
+import { WhoamiService } from './whoami-service.js';
 
 export interface LatchkeyOptions {
   now?: () => number;
@@ -40,13 +47,21 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   const catalog = new PermissionCatalog(ctx);
   const keys = new KeyService(ctx, catalog, 'org');
   const tokens = new KeyService(ctx, catalog, 'personal');
+  const authenticator = new Authenticator(ctx, resolver);
   return {
     ctx,
     catalog,
     keys,
     tokens,
     verify: new VerifyService(ctx, resolver),
-    authenticator: new Authenticator(ctx, resolver),
+    authenticator,
+    projects: new ProjectService(ctx),
+    members: new MemberService(ctx),
+    sessions: new SessionService(ctx, authenticator),
+    organizations: new OrganizationService(ctx),
+    permissions: new PermissionService(ctx, catalog),
+    audit: new AuditService(ctx),
+    whoami: new WhoamiService(ctx, catalog),
     setup: new SetupService(ctx, keys),
     authFailures: new MemoryRateLimiter(),
     start(): void {

@@ -1,12 +1,29 @@
 import { AppError } from '../domain/app-error.js';
 import { MANAGEMENT_PERMISSIONS } from '../domain/management-permissions.js';
-import { isWildcard, PERMISSION_MAX_LENGTH, PERMISSION_PATTERN } from '../domain/permission-pattern.js';
+import { accessLevel, isWildcard, MANAGEMENT_NAMESPACE, PERMISSION_MAX_LENGTH, PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import type { ServiceContext } from './service-context.js';
 
 export interface CatalogEntry {
   name: string;
   description: string;
   source: 'latchkey' | 'config' | 'organization';
+}
+
+/** Ready-made permission sets of the protected API for the dashboard's key form, by access level. */
+export interface Presets {
+  read: string[];
+  write: string[];
+  admin: string[];
+}
+
+/** read: the API permissions whose level is read; write: read and write ones; admin: every API permission. */
+export function presetsOf(entries: readonly CatalogEntry[]): Presets {
+  const api = entries.map((e) => e.name).filter((name) => !name.startsWith(MANAGEMENT_NAMESPACE));
+  return {
+    read: api.filter((name) => accessLevel(name) === 'read'),
+    write: api.filter((name) => accessLevel(name) === 'read' || accessLevel(name) === 'write'),
+    admin: api,
+  };
 }
 
 /**
@@ -21,7 +38,7 @@ export class PermissionCatalog {
     for (const [name, description] of Object.entries(MANAGEMENT_PERMISSIONS)) entries.push({ name, description, source: 'latchkey' });
     for (const [name, description] of Object.entries(this.ctx.config.apiPermissions)) entries.push({ name, description, source: 'config' });
     for (const row of await this.ctx.storage.repos.permissions.list(orgId)) {
-      if (!(row.name in this.ctx.config.apiPermissions)) entries.push({ name: row.name, description: row.description, source: 'organization' });
+      if (!Object.hasOwn(this.ctx.config.apiPermissions, row.name)) entries.push({ name: row.name, description: row.description, source: 'organization' });
     }
     return entries;
   }

@@ -7,6 +7,13 @@ export interface MemberRow extends MembershipRow {
   name: string;
 }
 
+export interface UserMembershipRow {
+  org_id: string;
+  name: string;
+  role: string;
+  created_at: number;
+}
+
 export class MembershipRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -30,6 +37,18 @@ export class MembershipRepository {
     return (
       (await this.db.selectFrom('memberships').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('org_id').executeTakeFirst()) ?? null
     );
+  }
+
+  /** Every organization the user belongs to, oldest membership first. */
+  async listForUser(userId: string): Promise<UserMembershipRow[]> {
+    return this.db
+      .selectFrom('memberships as m')
+      .innerJoin('organizations as o', 'o.id', 'm.org_id')
+      .select(['m.org_id', 'm.role', 'm.created_at', 'o.name'])
+      .where('m.user_id', '=', userId)
+      .orderBy('m.created_at')
+      .orderBy('m.org_id')
+      .execute();
   }
 
   async list(orgId: string, limit: number, after?: CursorPosition): Promise<MemberRow[]> {

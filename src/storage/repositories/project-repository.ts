@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CursorPosition } from '../../domain/page.js';
 import type { Database, ProjectRow } from '../schema.js';
 
@@ -26,7 +26,13 @@ export class ProjectRepository {
       if (options.only.length === 0) return [];
       query = query.where('id', 'in', options.only);
     }
-    if (options.search) query = query.where('name', '>=', options.search).where('name', '<', `${options.search}\u{10FFFF}`);
+    if (options.search) {
+      // Both sides go through the database's own lower() and substr(), so the match means the same on SQLite
+      // and PostgreSQL whatever the collation, with nothing to escape.
+      const search = options.search;
+      const text = sql<string>`cast(${search} as text)`;
+      query = query.where(sql<string>`substr(lower(name), 1, length(${text}))`, '=', sql<string>`lower(${text})`);
+    }
     if (options.after) {
       const value = String(options.after.value);
       const id = options.after.id;

@@ -1,0 +1,20 @@
+import type { App } from '../../app-types.js';
+import { CreateTokenBody, TokenListQuery, UpdateTokenBody } from '../../schemas/key-schemas.js';
+import { credentialRoutes } from '../keys/credential-routes.js';
+
+/**
+ * Personal access tokens: the same routes as organization keys, scoped to the caller's own tokens (`?all=true`
+ * with latchkey:tokens:admin lists every member's). A token's rights are its own permissions intersected with
+ * its user's current role, so one created without permissions follows the user's role as it changes.
+ */
+export async function tokenRoutes(app: App): Promise<void> {
+  await credentialRoutes(app, {
+    base: '/v1/tokens',
+    tag: 'tokens',
+    noun: 'a personal access token',
+    service: app.latchkey.tokens,
+    createBody: CreateTokenBody,
+    updateBody: UpdateTokenBody,
+    listQuery: TokenListQuery,
+  });
+}

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { ROLES } from '../../domain/roles.js';
+import { Cursor, Id, Limit, Text, Timestamp } from './common.js';
+
+export const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)));
+
+export const MemberView = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  createdAt: Timestamp,
+});
+
+export const AddMemberBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    name: Type.Optional(Text(100)),
+    password: Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
+    role: RoleSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateMemberBody = Type.Object({ role: RoleSchema }, { additionalProperties: false });
+
+export const MemberParams = Type.Object({ userId: Id('usr') }, { additionalProperties: false });
+
+export const MemberListQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });

@@ -1,0 +1,83 @@
+import { AppError } from '../domain/app-error.js';
+import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import type { Principal } from '../domain/principal.js';
+import type { AuditEventRow } from '../storage/schema.js';
+import { requirePermission } from './key-service.js';
+import { requireOrgWide } from './require-org-wide.js';
+import type { ServiceContext } from './service-context.js';
+
+export interface AuditQuery {
+  limit: number;
+  cursor?: string;
+  action?: string;
+  actorId?: string;
+  targetId?: string;
+  /** Epoch milliseconds, inclusive. */
+  since?: number;
+  /** Epoch milliseconds, exclusive. */
+  until?: number;
+}
+
+export interface AuditRecord {
+  id: string;
+  action: string;
+  actor: { type: string; id: string | null };
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  requestId: string | null;
+  createdAt: number;
+  details: Record<string, unknown> | null;
+}
+
+const READ = 'latchkey:audit:read';
+
+function toRecord(row: AuditEventRow): AuditRecord {
+  return {
+    id: row.id,
+    action: row.action,
+    actor: { type: row.actor_type, id: row.actor_id },
+    target: row.target_type !== null && row.target_id !== null ? { type: row.target_type, id: row.target_id } : null,
+    ip: row.ip,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
+  };
+}
+
+/** Reads the organization's audit trail, newest first. The log spans every project, so it is organization-wide only. */
+export class AuditService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async list(principal: Principal, query: AuditQuery): Promise<Page<AuditRecord>> {
+    this.authorize(principal);
+    const filters = { action: query.action, actorId: query.actorId, targetId: query.targetId, since: query.since, until: query.until };
+    const scope = JSON.stringify(['audit', filters.action ?? null, filters.actorId ?? null, filters.targetId ?? null, filters.since ?? null, filters.until ?? null]);
+    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const rows = await this.ctx.storage.repos.audit.list({
+      orgId: principal.orgId,
+      ...(filters.action ? { action: filters.action } : {}),
+      ...(filters.actorId ? { actorId: filters.actorId } : {}),
+      ...(filters.targetId ? { targetId: filters.targetId } : {}),
+      ...(filters.since !== undefined ? { since: filters.since } : {}),
+      ...(filters.until !== undefined ? { until: filters.until } : {}),
+      limit: query.limit + 1,
+      ...(after ? { after } : {}),
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: 'created', value: last.created_at, id: last.id }, scope) : null;
+    return { items: items.map(toRecord), nextCursor };
+  }
+
+  async get(principal: Principal, id: string): Promise<AuditRecord> {
+    this.authorize(principal);
+    const row = await this.ctx.storage.repos.audit.findById(principal.orgId, id);
+    if (!row) throw new AppError('NOT_FOUND');
+    return toRecord(row);
+  }
+
+  private authorize(principal: Principal): void {
+    requirePermission(principal, READ);
+    requireOrgWide(principal, 'read the audit log, which spans every project');
+  }
+}

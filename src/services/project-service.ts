@@ -1,0 +1,139 @@
+import type { ApiKey } from '../domain/api-key.js';
+import { AppError } from '../domain/app-error.js';
+import { newId } from '../domain/ids.js';
+import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { type Principal, principalSeesProject } from '../domain/principal.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { AuditEventRow, ProjectRow } from '../storage/schema.js';
+import { auditEvent } from './audit-event.js';
+import { requirePermission } from './key-service.js';
+import type { RequestMeta } from './request-meta.js';
+import { requireOrgWide } from './require-org-wide.js';
+import type { ServiceContext } from './service-context.js';
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProjectListQuery {
+  limit: number;
+  cursor?: string;
+  search?: string;
+}
+
+const READ = 'latchkey:projects:read';
+const WRITE = 'latchkey:projects:write';
+
+function nameTaken(): AppError {
+  return new AppError('NAME_TAKEN', { message: 'A project with that name already exists.', details: { field: 'name' } });
+}
+
+function toProject(row: ProjectRow): Project {
+  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+/**
+ * Projects partition an organization's keys. A project-restricted caller sees only its own projects; any
+ * other id answers exactly like one that does not exist.
+ */
+export class ProjectService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async list(principal: Principal, query: ProjectListQuery): Promise<Page<Project>> {
+    requirePermission(principal, READ);
+    const search = query.search || undefined;
+    const scope = JSON.stringify(['projects', search ?? null]);
+    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const rows = await this.ctx.storage.repos.projects.list(principal.orgId, {
+      limit: query.limit + 1,
+      only: principal.projectIds,
+      ...(search ? { search } : {}),
+      ...(after ? { after } : {}),
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: 'name', value: last.name, id: last.id }, scope) : null;
+    return { items: items.map(toProject), nextCursor };
+  }
+
+  async get(principal: Principal, id: string): Promise<Project> {
+    requirePermission(principal, READ);
+    return toProject(await this.load(this.ctx.storage.repos, principal, id));
+  }
+
+  async create(principal: Principal, input: { name: string; description?: string }, meta: RequestMeta): Promise<Project> {
+    requirePermission(principal, WRITE);
+    // The new project would lie outside the caller's own restriction, invisible to it the moment it exists.
+    requireOrgWide(principal, 'create projects');
+    const now = this.ctx.now();
+    const row: ProjectRow = { id: newId('prj'), org_id: principal.orgId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now };
+    await this.ctx.storage.transaction(async (tx) => {
+      await tx.projects.insert(row);
+      await tx.audit.insertMany([auditEvent(principal.orgId, principal, 'project.created', { type: 'project', id: row.id }, meta, now, { name: row.name })]);
+    }, nameTaken);
+    return toProject(row);
+  }
+
+  async update(principal: Principal, id: string, input: { name?: string; description?: string }, meta: RequestMeta): Promise<Project> {
+    requirePermission(principal, WRITE);
+    const now = this.ctx.now();
+    return this.ctx.storage.transaction(async (tx) => {
+      const row = await this.load(tx, principal, id);
+      const patch: Partial<Pick<ProjectRow, 'name' | 'description' | 'updated_at'>> = { updated_at: now };
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.description !== undefined) patch.description = input.description;
+      await tx.projects.update(principal.orgId, id, patch);
+      const changed = Object.keys(input);
+      const details = { changed, ...(input.name !== undefined && input.name !== row.name ? { from: row.name, to: input.name } : {}) };
+      await tx.audit.insertMany([auditEvent(principal.orgId, principal, 'project.updated', { type: 'project', id }, meta, now, details)]);
+      return toProject({ ...row, ...patch });
+    }, nameTaken);
+  }
+
+  /**
+   * Deletes a project and takes it out of every key's project list in the same transaction. A key left with
+   * no project at all is revoked: an empty restriction must never be read as "every project".
+   */
+  async remove(principal: Principal, id: string, meta: RequestMeta): Promise<{ affectedKeyIds: string[]; revokedKeyIds: string[] }> {
+    requirePermission(principal, WRITE);
+    const now = this.ctx.now();
+    const orgId = principal.orgId;
+    const result = await this.ctx.storage.transaction(async (tx) => {
+      const project = await this.load(tx, principal, id);
+      const keyIds = await tx.keys.keyIdsRestrictedTo(id);
+      const keys: ApiKey[] = [...(await tx.keys.findManyByIds(orgId, keyIds, 'org')), ...(await tx.keys.findManyByIds(orgId, keyIds, 'personal'))];
+      const events: AuditEventRow[] = [];
+      const revoked: string[] = [];
+      for (const key of keys) {
+        const remaining = (key.projectIds ?? []).filter((p) => p !== id);
+        await tx.keys.replaceProjects(orgId, key.id, remaining);
+        const target = { type: key.kind === 'org' ? 'key' : 'token', id: key.id };
+        events.push(auditEvent(orgId, principal, `${target.type}.updated`, target, meta, now, { changed: ['projectIds'], reason: 'project_deleted', projectId: id }));
+        if (remaining.length === 0 && key.revokedAt === null) {
+          revoked.push(key.id);
+          events.push(auditEvent(orgId, principal, `${target.type}.revoked`, target, meta, now, { reason: 'project_deleted', projectId: id }));
+        }
+      }
+      await tx.keys.updateMany(orgId, keys.map((k) => k.id), { updatedAt: now });
+      await tx.keys.updateMany(orgId, revoked, { revokedAt: now });
+      await tx.projects.delete(orgId, id);
+      events.unshift(
+        auditEvent(orgId, principal, 'project.deleted', { type: 'project', id }, meta, now, { name: project.name, affectedKeys: keys.length, revokedKeys: revoked.length }),
+      );
+      await tx.audit.insertMany(events);
+      return { affectedKeyIds: keys.map((k) => k.id), revokedKeyIds: revoked };
+    });
+    if (result.affectedKeyIds.length > 0) await this.ctx.bus.publish({ type: 'keys', keyIds: result.affectedKeyIds });
+    return result;
+  }
+
+  private async load(repos: Repositories, principal: Principal, id: string): Promise<ProjectRow> {
+    const row = principalSeesProject(principal, id) ? await repos.projects.findById(principal.orgId, id) : null;
+    if (!row) throw new AppError('NOT_FOUND');
+    return row;
+  }
+}
