@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Latchkey } from '../services/create-latchkey.js';
 import type { App } from './app-types.js';
 import { loggerOptions } from './logger-options.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 import { registerAuthentication } from './plugins/authenticate.js';
-import { registerErrorHandling } from './plugins/error-handler.js';
+import { registerErrorHandling, sendError, translateError } from './plugins/error-handler.js';
 import { registerRoutes } from './routes/register-routes.js';
 import { ErrorBody } from './schemas/common.js';
 import { KeyView } from './schemas/key-schemas.js';
@@ -27,7 +27,11 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     // One line per request, written when it completes, instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) get the standard body too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, request, translateError(error));
+    },
   }).withTypeProvider() as unknown as App;
 
   app.decorate('latchkey', latchkey);

@@ -14,11 +14,17 @@ export function resolveExpiry(input: { expiresIn?: '30d' | '90d' | 'never'; expi
 }
 
 export function futureTime(text: string, now: number): number {
-  const at = Date.parse(text);
-  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    throw new AppError('VALIDATION_FAILED', { message: 'expiresAt must be an ISO 8601 date-time.', details: { field: 'expiresAt' } });
-  }
+  const at = parseInstant(text, 'expiresAt');
   if (at <= now) throw new AppError('EXPIRY_IN_PAST', { details: { field: 'expiresAt' } });
   if (at > Date.UTC(9999, 0, 1)) throw new AppError('VALIDATION_FAILED', { message: 'expiresAt is too far in the future.', details: { field: 'expiresAt' } });
+  return at;
+}
+
+/** An ISO 8601 date-time in epoch milliseconds; anything else (a bare date, a locale string) is refused. */
+export function parseInstant(text: string, field: string): number {
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new AppError('VALIDATION_FAILED', { message: `${field} must be an ISO 8601 date-time.`, details: { field } });
+  }
   return at;
 }

@@ -10,7 +10,7 @@ import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
-import { futureTime, resolveExpiry } from './expiry.js';
+import { futureTime, parseInstant, resolveExpiry } from './expiry.js';
 import { type BulkAction, type CreateKeyInput, toCredits, type UpdateKeyInput } from './key-input.js';
 import type { PermissionCatalog } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
@@ -40,8 +40,19 @@ export interface BulkResult {
   secret?: string;
 }
 
-const MAX_GRACE_MS = 30 * 86_400_000;
+export type UsageGranularity = 'hour' | 'day';
+
+export interface UsageSeries {
+  granularity: UsageGranularity;
+  /** Only buckets with at least one call, oldest first; `start` is epoch milliseconds. */
+  buckets: Array<{ start: number; counts: Record<string, number> }>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const MAX_GRACE_MS = 30 * DAY;
 const MAX_IP_RANGES = 100;
+const MAX_METADATA_DEPTH = 32;
 
 /**
  * The whole life of an organization key or a personal token. The two kinds share every rule; what differs
@@ -129,7 +140,12 @@ export class KeyService {
     if (query.all) requirePermission(principal, this.perms.admin);
     const ownerUserId = this.kind === 'personal' && !query.all ? (principal.userId ?? '') : undefined;
     const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
+    const byName = query.search !== undefined && query.search !== '';
     const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    // A cursor is not signed, so one edited to the right scope must still carry the sort this listing uses.
+    if (after && (byName ? after.sort !== 'name' || typeof after.value !== 'string' : after.sort !== 'created' || typeof after.value !== 'number')) {
+      throw new AppError('INVALID_CURSOR');
+    }
     const rows = await this.ctx.storage.repos.keys.list({
       orgId: principal.orgId,
       kind: this.kind,
@@ -138,7 +154,7 @@ export class KeyService {
       ...(query.environment ? { environment: query.environment } : {}),
       ...(query.createdBy ? { createdById: query.createdBy } : {}),
       ...(ownerUserId !== undefined ? { ownerUserId } : {}),
-      ...(query.search !== undefined && query.search !== '' ? { search: query.search } : {}),
+      ...(byName ? { search: query.search! } : {}),
       visibleProjects: principal.projectIds,
       now: this.ctx.now(),
       limit: query.limit + 1,
@@ -146,7 +162,6 @@ export class KeyService {
     });
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
-    const byName = query.search !== undefined && query.search !== '';
     const nextCursor =
       rows.length > query.limit && last
         ? encodeCursor({ sort: byName ? 'name' : 'created', value: byName ? last.name.toLowerCase() : last.createdAt, id: last.id }, scope)
@@ -154,40 +169,69 @@ export class KeyService {
     return { items, nextCursor };
   }
 
+  /**
+   * Calls with one key per hour or per UTC day and outcome code, since `since` (default: the last day of hours or
+   * the last 30 days). Counts still gathering in memory are flushed first so the answer includes the latest calls.
+   */
+  async usage(principal: Principal, id: string, granularity: UsageGranularity, since: string | undefined): Promise<UsageSeries> {
+    requirePermission(principal, this.perms.read);
+    await this.load(this.ctx.storage.repos, principal, id);
+    const unit = granularity === 'day' ? DAY : HOUR;
+    const from = since === undefined ? this.ctx.now() - (granularity === 'day' ? 30 * DAY : DAY) : parseInstant(since, 'since');
+    await this.ctx.usage.flush();
+    const points = await this.ctx.storage.repos.usage.series(principal.orgId, id, Math.floor(from / unit) * unit);
+    const buckets = new Map<number, Record<string, number>>();
+    for (const point of points) {
+      // Stored buckets are hours; epoch days are UTC days, so a day is the sum of its 24 hours.
+      const start = Math.floor(point.bucket / unit) * unit;
+      const counts = buckets.get(start) ?? {};
+      counts[point.code] = (counts[point.code] ?? 0) + Number(point.count);
+      buckets.set(start, counts);
+    }
+    return { granularity, buckets: [...buckets].sort(([a], [b]) => a - b).map(([start, counts]) => ({ start, counts })) };
+  }
+
   async update(principal: Principal, id: string, input: UpdateKeyInput, meta: RequestMeta): Promise<ApiKey> {
     requirePermission(principal, this.perms.write);
     const now = this.ctx.now();
+    // Catalog and project lookups run before the transaction: they use the shared connection, which on SQLite
+    // is the very one the transaction holds, so inside it they would wait forever.
+    const permissions = input.permissions !== undefined ? await this.catalog.validate(principal.orgId, input.permissions) : undefined;
+    if (this.kind === 'org' && permissions?.length === 0) {
+      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
+    }
+    const projectIds = input.projectIds !== undefined ? await this.validateProjects(principal.orgId, input.projectIds) : undefined;
+    const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? input.expiresAt : futureTime(input.expiresAt, now);
+    validateExtras(input, this.ctx.config.metadataMaxBytes);
     const updated = await this.ctx.storage.transaction(
       async (tx) => {
         const key = await this.load(tx, principal, id);
         if (key.revokedAt !== null) throw new AppError('KEY_REVOKED');
         const patch: Partial<ApiKey> = {};
-        if (input.permissions !== undefined) {
-          const permissions = await this.catalog.validate(principal.orgId, input.permissions);
+        if (permissions !== undefined) {
           const widened = permissions.filter((p) => !coveredByAny(key.permissions, p));
           if (widened.length > 0) {
             throw new AppError('PERMISSION_ESCALATION', { message: 'Permissions can only be narrowed; create a new key to grant more.', details: { permissions: widened } });
           }
-          if (this.kind === 'org' && permissions.length === 0) {
-            throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
-          }
           patch.permissions = permissions;
         }
-        let projectIds: string[] | null | undefined;
-        if (input.projectIds !== undefined) {
-          projectIds = await this.validateProjects(principal.orgId, input.projectIds);
+        if (projectIds !== undefined) {
           const widens = projectIds === null ? key.projectIds !== null : key.projectIds !== null && projectIds.some((p) => !key.projectIds!.includes(p));
           if (widens) {
             throw new AppError('PERMISSION_ESCALATION', { message: 'Projects can only be narrowed; create a new key to reach more.', details: { field: 'projectIds' } });
           }
         }
-        if (input.expiresAt !== undefined) patch.expiresAt = input.expiresAt === null ? null : futureTime(input.expiresAt, now);
-        assertWithinGrant(principal, {
-          permissions: patch.permissions ?? [],
-          projectIds: projectIds !== undefined ? projectIds : key.projectIds,
-          expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : key.expiresAt,
-        });
-        validateExtras(input, this.ctx.config.metadataMaxBytes);
+        if (expiresAt !== undefined) patch.expiresAt = expiresAt;
+        // Only what this change grants is bounded by the caller: an expiring credential may still rename a key
+        // that never expires, but may not extend one past its own expiry.
+        assertWithinGrant(
+          { ...principal, expiresAt: patch.expiresAt !== undefined ? principal.expiresAt : null },
+          {
+            permissions: patch.permissions ?? [],
+            projectIds: projectIds !== undefined ? projectIds : key.projectIds,
+            expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : key.expiresAt,
+          },
+        );
         if (input.name !== undefined) patch.name = input.name;
         if (input.description !== undefined) patch.description = input.description;
         if (input.enabled !== undefined) patch.enabled = input.enabled;
@@ -281,12 +325,19 @@ export class KeyService {
           results.push({ id: k.id, outcome: changed ? (enabled ? 'enabled' : 'disabled') : 'unchanged' });
         }
       } else {
+        for (const k of keys) this.assertMayReceiveSecret(principal, k);
+        const byGraceEnd = new Map<number | null, string[]>();
         for (const k of keys) {
           // A grace period never outlives the key itself.
           const graceEnd = graceMs > 0 ? Math.min(now + graceMs, k.expiresAt ?? Number.MAX_SAFE_INTEGER) : null;
-          await tx.keys.retireSecrets([k.id], graceEnd);
-          const secret = generateToken(this.ctx.config.keyPrefix, k.tokenType);
-          await tx.keys.addSecret(orgId, k.id, this.ctx.digest(secret), now);
+          const group = byGraceEnd.get(graceEnd) ?? [];
+          group.push(k.id);
+          byGraceEnd.set(graceEnd, group);
+        }
+        for (const [graceEnd, group] of byGraceEnd) await tx.keys.retireSecrets(group, graceEnd);
+        const fresh = keys.map((k) => ({ k, secret: generateToken(this.ctx.config.keyPrefix, k.tokenType) }));
+        await tx.keys.addSecrets(orgId, fresh.map(({ k, secret }) => ({ keyId: k.id, digest: this.ctx.digest(secret) })), now);
+        for (const { k, secret } of fresh) {
           await tx.keys.update(orgId, k.id, { updatedAt: now, start: displayStart(secret) });
           event('regenerated', k.id, { gracePeriodSeconds: Math.round(graceMs / 1000) });
           results.push({ id: k.id, outcome: 'regenerated', secret });
@@ -297,6 +348,24 @@ export class KeyService {
     });
     await this.ctx.bus.publish({ type: 'keys', keyIds: unique });
     return results;
+  }
+
+  /**
+   * Regenerating hands the caller a working secret for the key, so it is bounded like minting one: an
+   * organization key only within the caller's own grant, a personal token only by its own user. Without this a
+   * key allowed only `latchkey:keys:write` could roll the owner key and walk away with `*`.
+   */
+  private assertMayReceiveSecret(principal: Principal, key: ApiKey): void {
+    const held = { permissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt };
+    if (this.kind === 'org') {
+      assertWithinGrant(principal, held);
+      return;
+    }
+    if (key.ownerUserId !== principal.userId) {
+      throw new AppError('PERMISSION_DENIED', { message: 'Only its own user can regenerate a personal token.', details: { required: 'owner' } });
+    }
+    // Both are bounded by the same user's role, so only the caller's own narrowing matters.
+    assertWithinGrant({ ...principal, role: null, keyPermissions: principal.keyPermissions ?? ['*'] }, held);
   }
 
   private canSee(principal: Principal, key: ApiKey): boolean {
@@ -335,6 +404,10 @@ export function requirePermission(principal: Principal, permission: string): voi
 }
 
 function validateExtras(input: CreateKeyInput | UpdateKeyInput, metadataMaxBytes: number): void {
+  // Depth first: a body of a few kilobytes can nest deeply enough to overflow the stack of JSON.stringify.
+  if (input.metadata != null && nestsDeeperThan(input.metadata, MAX_METADATA_DEPTH)) {
+    throw new AppError('VALIDATION_FAILED', { message: `metadata may nest at most ${MAX_METADATA_DEPTH} levels.`, details: { field: 'metadata' } });
+  }
   if (input.metadata != null && Buffer.byteLength(JSON.stringify(input.metadata)) > metadataMaxBytes) {
     throw new AppError('VALIDATION_FAILED', { message: `metadata must be at most ${metadataMaxBytes} bytes as JSON.`, details: { field: 'metadata' } });
   }
@@ -349,6 +422,18 @@ function validateExtras(input: CreateKeyInput | UpdateKeyInput, metadataMaxBytes
   if (credits && (credits.refillAmount == null) !== (credits.refillIntervalMs == null)) {
     throw new AppError('VALIDATION_FAILED', { message: 'Give both refillAmount and refillIntervalMs, or neither.', details: { field: 'credits' } });
   }
+}
+
+/** Walks parsed JSON without recursion, so the check itself cannot overflow the stack. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function summary(key: ApiKey): Record<string, unknown> {

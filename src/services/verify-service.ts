@@ -53,7 +53,8 @@ export class VerifyService {
     const resolved = await this.resolver.resolve(input.key);
     if (!resolved || resolved.key.orgId !== caller.orgId || !visibleTo(caller, resolved.key)) return notFound();
     const result = await this.check(resolved, input, now);
-    this.ctx.usage.record(resolved.key.id, resolved.key.orgId, result.code, now, result.valid);
+    // A personal token whose user has left answers NOT_FOUND like any unknown token, and is not counted as used.
+    if (result.key) this.ctx.usage.record(resolved.key.id, resolved.key.orgId, result.code, now, result.valid);
     return result;
   }
 
@@ -95,7 +96,10 @@ export class VerifyService {
     }
     if (key.credits) {
       const remaining = await this.ctx.storage.repos.keys.consumeCredit(key.id, now);
-      if (remaining === null) return done('USAGE_EXCEEDED', decision, 0);
+      // The cached copy keeps the last count storage reported, so answers that spend nothing (rate-limited,
+      // forbidden) show that count rather than the one loaded with the key.
+      key.credits.remaining = remaining ?? 0;
+      if (remaining === null) return done('USAGE_EXCEEDED', decision);
       return done('VALID', decision, remaining);
     }
     return done('VALID', decision);

@@ -5,6 +5,8 @@ import type { App } from '../app-types.js';
 
 /** The one shape every error takes on the wire. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  // Set here as well as in the onSend hook: errors raised before routing skip the hooks.
+  reply.header('x-request-id', request.id);
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   if (error.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="latchkey"');
   return reply.code(error.status).send({

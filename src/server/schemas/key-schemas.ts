@@ -16,6 +16,11 @@ const CreditsInput = Type.Object(
 );
 const Metadata = Type.Record(Type.String({ maxLength: 128 }), Type.Unknown());
 const IpRanges = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { maxItems: 100 });
+/**
+ * One schema with a type list rather than a union: with type coercion on, a union tries the string branch first
+ * and turns `null` (never expire) into an empty string.
+ */
+const ExpiresAt = Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 40 });
 const ProjectIds = Type.Union([Type.Array(Id('prj'), { minItems: 1, maxItems: 1000 }), Type.Null()]);
 
 export const CreateKeyBody = Type.Object(
@@ -26,7 +31,7 @@ export const CreateKeyBody = Type.Object(
     projectIds: Type.Optional(ProjectIds),
     environment: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('test')])),
     expiresIn: Type.Optional(Type.Union([Type.Literal('30d'), Type.Literal('90d'), Type.Literal('never')])),
-    expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    expiresAt: Type.Optional(ExpiresAt),
     enabled: Type.Optional(Type.Boolean()),
     metadata: Type.Optional(Type.Union([Metadata, Type.Null()])),
     rateLimit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
@@ -39,12 +44,13 @@ export const CreateKeyBody = Type.Object(
 export const CreateTokenBody = Type.Object(
   {
     name: Type.Optional(Text(100, 1)),
-    description: Type.Optional(Text(1000)),
+    // What the token is for is how its user tells tokens apart (it is the name unless one is given).
+    description: Text(1000, 1),
     permissions: Type.Optional(Type.Array(Permission, { maxItems: 500 })),
     projectIds: Type.Optional(ProjectIds),
     enabled: Type.Optional(Type.Boolean()),
     expiresIn: Type.Optional(Type.Union([Type.Literal('30d'), Type.Literal('90d'), Type.Literal('never')])),
-    expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    expiresAt: Type.Optional(ExpiresAt),
   },
   { additionalProperties: false },
 );
@@ -55,7 +61,7 @@ export const UpdateKeyBody = Type.Object(
     description: Type.Optional(Text(1000)),
     permissions: Type.Optional(Type.Array(Permission, { maxItems: 500 })),
     projectIds: Type.Optional(ProjectIds),
-    expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    expiresAt: Type.Optional(ExpiresAt),
     enabled: Type.Optional(Type.Boolean()),
     metadata: Type.Optional(Type.Union([Metadata, Type.Null()])),
     rateLimit: Type.Optional(Type.Union([RateLimit, Type.Null()])),
@@ -70,7 +76,7 @@ export const UpdateTokenBody = Type.Object(
     name: Type.Optional(Text(100, 1)),
     description: Type.Optional(Text(1000)),
     enabled: Type.Optional(Type.Boolean()),
-    expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    expiresAt: Type.Optional(ExpiresAt),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -159,3 +165,16 @@ export const VerifyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const UsageQuery = Type.Object(
+  {
+    granularity: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' })),
+    since: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UsageView = Type.Object({
+  granularity: Type.String(),
+  buckets: Type.Array(Type.Object({ start: Timestamp, counts: Type.Record(Type.String(), Type.Integer()) })),
+});

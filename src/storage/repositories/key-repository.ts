@@ -147,7 +147,16 @@ export class KeyRepository {
   }
 
   async addSecret(orgId: string, keyId: string, digest: string, now: number): Promise<void> {
-    await this.db.insertInto('key_secrets').values({ digest, key_id: keyId, org_id: orgId, created_at: now, expires_at: null }).execute();
+    await this.addSecrets(orgId, [{ keyId, digest }], now);
+  }
+
+  async addSecrets(orgId: string, secrets: ReadonlyArray<{ keyId: string; digest: string }>, now: number): Promise<void> {
+    for (let i = 0; i < secrets.length; i += CHUNK) {
+      await this.db
+        .insertInto('key_secrets')
+        .values(secrets.slice(i, i + CHUNK).map((s) => ({ digest: s.digest, key_id: s.keyId, org_id: orgId, created_at: now, expires_at: null })))
+        .execute();
+    }
   }
 
   /** Ends the current secrets of keys: at `expiresAt` (a roll's grace period) or at once (deleted). */
@@ -209,9 +218,10 @@ export class KeyRepository {
     let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', filter.kind);
     query = this.applyFilters(query, filter);
     if (filter.search !== undefined) {
-      const lower = filter.search.toLowerCase();
-      // A range on the indexed lowercase name serves a prefix search on both databases without LIKE escaping.
-      query = query.where('name_lower', '>=', lower).where('name_lower', '<', `${lower}\u{10FFFF}`);
+      // Compared by substr() rather than a range or LIKE: a range is only right under a bytewise collation, which a
+      // PostgreSQL database need not use, and LIKE would need `%` and `_` escaped.
+      const prefix = sql<string>`cast(${filter.search.toLowerCase()} as text)`;
+      query = query.where(sql<string>`substr(name_lower, 1, length(${prefix}))`, '=', prefix);
       if (filter.after) {
         const { value, id } = filter.after;
         query = query.where((eb) => eb.or([eb('name_lower', '>', String(value)), eb.and([eb('name_lower', '=', String(value)), eb('id', '>', id)])]));

@@ -86,12 +86,16 @@ export async function credentialRoutes(app: App, o: CredentialRouteOptions): Pro
         tags: [o.tag],
         summary: `New secret for the same ${o.noun}; the old one may keep working for a grace period`,
         params,
-        body: Type.Optional(RegenerateBody),
+        body: RegenerateBody,
         response: { 200: KeyWithSecretView, ...ERROR_RESPONSES },
+      },
+      // The body is optional: a bare POST rolls the key with no grace period.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
       },
     },
     async (request, reply) => {
-      const grace = ((request.body as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds ?? 0) * 1000;
+      const grace = ((request.body as { gracePeriodSeconds?: number }).gracePeriodSeconds ?? 0) * 1000;
       const { key, secret } = await o.service.regenerate(principalOf(request), (request.params as { id: string }).id, grace, metaOf(request));
       return reply.header('pragma', 'no-cache').send({ ...keyView(key, now()), secret });
     },

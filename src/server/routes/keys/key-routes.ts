@@ -4,8 +4,8 @@ import { requirePermission } from '../../../services/key-service.js';
 import type { App } from '../../app-types.js';
 import { iso } from '../../presenters/key-view.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES } from '../../schemas/common.js';
-import { BulkBody, CreateKeyBody, KeyListQuery, KeyView, UpdateKeyBody, VerifyBody } from '../../schemas/key-schemas.js';
+import { ERROR_RESPONSES, IdParams } from '../../schemas/common.js';
+import { BulkBody, CreateKeyBody, KeyListQuery, KeyView, UpdateKeyBody, UsageQuery, UsageView, VerifyBody } from '../../schemas/key-schemas.js';
 import { credentialRoutes } from './credential-routes.js';
 
 const VerifyResponse = Type.Object({
@@ -37,6 +37,7 @@ export async function keyRoutes(app: App): Promise<void> {
   app.post(
     '/v1/keys/verify',
     {
+      config: { skipApiRateLimit: true },
       schema: {
         tags: ['verification'],
         summary: 'Verify a key: validity, permissions, project, client address, rate limit and credits',
@@ -86,6 +87,24 @@ export async function keyRoutes(app: App): Promise<void> {
       const results = await lk.keys.bulk(principal, body.action as never, body.ids, (body.gracePeriodSeconds ?? 0) * 1000, metaOf(request));
       if (body.action === 'regenerate') reply.header('pragma', 'no-cache');
       return { results };
+    },
+  );
+
+  app.get(
+    '/v1/keys/:id/usage',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'Calls with a key by hour or UTC day and outcome code',
+        params: IdParams('key'),
+        querystring: UsageQuery,
+        response: { 200: UsageView, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { granularity, since } = request.query;
+      const series = await lk.keys.usage(principalOf(request), request.params.id, granularity ?? 'hour', since);
+      return { granularity: series.granularity, buckets: series.buckets.map((b) => ({ start: new Date(b.start).toISOString(), counts: b.counts })) };
     },
   );
 
