@@ -37,3 +37,13 @@ export function decodeCursor(cursor: string, scope: string): CursorPosition {
   if (i.length > 64 || (typeof v === 'string' && v.length > 256)) throw fail();
   return { sort: s, value: v, id: i };
 }
+
+/**
+ * Turns the `limit + 1` rows a listing fetched into a page: the extra row only tells whether another page
+ * exists, and the cursor points after the last row shown.
+ */
+export function pageFrom<R, T>(rows: readonly R[], limit: number, scope: string, positionOf: (row: R) => CursorPosition, map: (row: R) => T): Page<T> {
+  const shown = rows.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return { items: shown.map(map), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last), scope) : null };
+}

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/app-error.js';
-import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import type { Principal } from '../domain/principal.js';
 import type { AuditEventRow } from '../storage/schema.js';
 import { requirePermission } from './key-service.js';
@@ -63,10 +63,7 @@ export class AuditService {
       limit: query.limit + 1,
       ...(after ? { after } : {}),
     });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: 'created', value: last.created_at, id: last.id }, scope) : null;
-    return { items: items.map(toRecord), nextCursor };
+    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'created', value: last.created_at, id: last.id }), toRecord);
   }
 
   async get(principal: Principal, id: string): Promise<AuditRecord> {

@@ -3,7 +3,7 @@ import { AppError } from '../domain/app-error.js';
 import { parseCidr } from '../domain/cidr.js';
 import { assertWithinGrant } from '../domain/grant-limits.js';
 import { newId } from '../domain/ids.js';
-import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { type Principal, principalCan } from '../domain/principal.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
@@ -160,13 +160,13 @@ export class KeyService {
       limit: query.limit + 1,
       ...(after ? { after } : {}),
     });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const nextCursor =
-      rows.length > query.limit && last
-        ? encodeCursor({ sort: byName ? 'name' : 'created', value: byName ? last.name.toLowerCase() : last.createdAt, id: last.id }, scope)
-        : null;
-    return { items, nextCursor };
+    return pageFrom(
+      rows,
+      query.limit,
+      scope,
+      (last) => (byName ? { sort: 'name', value: last.name.toLowerCase(), id: last.id } : { sort: 'created', value: last.createdAt, id: last.id }),
+      (key) => key,
+    );
   }
 
   /**

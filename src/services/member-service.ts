@@ -1,6 +1,6 @@
 import { AppError } from '../domain/app-error.js';
 import { newId } from '../domain/ids.js';
-import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { hashPassword } from '../domain/password-hash.js';
 import { type Principal, principalCan } from '../domain/principal.js';
 import { ROLE_GRANTS, type Role } from '../domain/roles.js';
@@ -77,10 +77,7 @@ export class MemberService {
     const scope = 'members';
     const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
     const rows = await this.ctx.storage.repos.memberships.list(principal.orgId, query.limit + 1, after);
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: 'email', value: last.email, id: last.user_id }, scope) : null;
-    return { items: items.map(toMember), nextCursor };
+    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
   }
 
   async get(principal: Principal, userId: string): Promise<Member> {

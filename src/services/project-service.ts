@@ -1,7 +1,7 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
 import { newId } from '../domain/ids.js';
-import { decodeCursor, encodeCursor, type Page } from '../domain/page.js';
+import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { type Principal, principalSeesProject } from '../domain/principal.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow, ProjectRow } from '../storage/schema.js';
@@ -54,10 +54,7 @@ export class ProjectService {
       ...(search ? { search } : {}),
       ...(after ? { after } : {}),
     });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: 'name', value: last.name, id: last.id }, scope) : null;
-    return { items: items.map(toProject), nextCursor };
+    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'name', value: last.name, id: last.id }), toProject);
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
