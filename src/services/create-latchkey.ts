@@ -48,6 +48,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   const keys = new KeyService(ctx, catalog, 'org');
   const tokens = new KeyService(ctx, catalog, 'personal');
   const authenticator = new Authenticator(ctx, resolver);
+  let maintenance: NodeJS.Timeout | undefined;
   return {
     ctx,
     catalog,
@@ -66,8 +67,11 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     authFailures: new MemoryRateLimiter(),
     start(): void {
       ctx.usage.start(config.usageFlushMs);
+      maintenance = setInterval(() => void storage.maintain().catch(options.onBackgroundError ?? (() => {})), 3_600_000);
+      maintenance.unref();
     },
     async stop(): Promise<void> {
+      if (maintenance) clearInterval(maintenance);
       await ctx.usage.stop();
     },
   };

@@ -1,7 +1,7 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../domain/app-error.js';
 import type { DialectAdapter } from './dialect/dialect-adapter.js';
-import { migrationProvider } from './migrations/index.js';
+import { createMigrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
 
@@ -38,12 +38,17 @@ export class Storage {
   async migrate(): Promise<string[]> {
     const migrator = new Migrator({
       db: this.db,
-      provider: migrationProvider,
+      provider: createMigrationProvider(this.adapter.migrationContext),
       ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  /** Periodic upkeep (SQLite's statistics); a no-op where the database looks after itself. */
+  async maintain(): Promise<void> {
+    if (this.adapter.maintenanceSql) await sql.raw(this.adapter.maintenanceSql).execute(this.db);
   }
 
   async ping(): Promise<boolean> {

@@ -13,4 +13,12 @@ export interface DialectAdapter {
    * in any schema of the database and skip creating them in ours.
    */
   readonly migrationTableSchema?: string;
+  /** What the migrations need to know: the collation that compares text byte by byte, if not the default. */
+  readonly migrationContext: MigrationContext;
+  /** Periodic upkeep that keeps query plans good as tables grow; null when the database does its own. */
+  readonly maintenanceSql: string | null;
+}
+
+export interface MigrationContext {
+  bytewiseCollation: string | null;
 }

@@ -1,9 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { MigrationContext } from '../dialect/dialect-adapter.js';
 import * as m001 from './m001-initial.js';
 
-/** Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. */
-export const migrationProvider: MigrationProvider = {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return { m001_initial: m001 };
-  },
-};
+/**
+ * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
+ * migration receives the dialect's capabilities, never its name.
+ */
+export function createMigrationProvider(context: MigrationContext): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { m001_initial: { up: (db) => m001.up(db, context), down: m001.down } };
+    },
+  };
+}

@@ -1,10 +1,12 @@
 import { type Kysely, sql } from 'kysely';
+import type { MigrationContext } from '../dialect/dialect-adapter.js';
 
 /**
  * Frozen in time: never edit a migration that has shipped; add the next one. Column types are chosen to mean
  * the same on SQLite and PostgreSQL (bigint is INTEGER affinity in SQLite), so one file serves both.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, context: MigrationContext): Promise<void> {
+  const bytewise = context.bytewiseCollation;
   await db.schema
     .createTable('organizations')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -49,7 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('token_type', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('name_lower', 'text', (c) => c.notNull())
+    .addColumn('name_lower', 'text', (c) => (bytewise ? c.notNull().modifyFront(sql.raw(`collate ${bytewise}`)) : c.notNull()))
     .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('start', 'text', (c) => c.notNull())
     .addColumn('permissions', 'text', (c) => c.notNull())

@@ -218,10 +218,10 @@ export class KeyRepository {
     let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', filter.kind);
     query = this.applyFilters(query, filter);
     if (filter.search !== undefined) {
-      // Compared by substr() rather than a range or LIKE: a range is only right under a bytewise collation, which a
-      // PostgreSQL database need not use, and LIKE would need `%` and `_` escaped.
-      const prefix = sql<string>`cast(${filter.search.toLowerCase()} as text)`;
-      query = query.where(sql<string>`substr(name_lower, 1, length(${prefix}))`, '=', prefix);
+      // A range over the bytewise-collated lowercase name is a prefix match that walks the (org, kind, name)
+      // index on both databases; LIKE would need escaping and, on PostgreSQL, a special operator class.
+      const lower = filter.search.toLowerCase();
+      query = query.where('name_lower', '>=', lower).where('name_lower', '<', `${lower}\u{10FFFF}`);
       if (filter.after) {
         const { value, id } = filter.after;
         query = query.where((eb) => eb.or([eb('name_lower', '>', String(value)), eb.and([eb('name_lower', '=', String(value)), eb('id', '>', id)])]));

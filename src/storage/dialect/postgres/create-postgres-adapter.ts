@@ -25,6 +25,11 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     dialect: new PostgresDialect({ pool }),
     pingSql: 'select 1',
     migrationTableSchema: options.schema ?? 'public',
+    // Name search is a range scan, which matches prefixes only under byte order; the database default may be a
+    // linguistic collation (en_US.UTF-8), so the searched column uses "C".
+    migrationContext: { bytewiseCollation: '"C"' },
+    // Autovacuum keeps PostgreSQL's statistics.
+    maintenanceSql: null,
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },

@@ -14,10 +14,17 @@ export function createSqliteAdapter(filename: string): DialectAdapter {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Without statistics the planner guesses that (org_id, kind) is selective and scans a whole organization's keys
+  // for an id lookup. A bounded ANALYZE at open, and `PRAGMA optimize` hourly, keep the statistics current.
+  database.pragma('analysis_limit = 1000');
+  database.pragma('optimize = 0x10002');
   return {
     name: 'sqlite',
     dialect: new SqliteDialect({ database }),
     pingSql: 'select 1',
+    // BINARY, SQLite's default, already compares bytes.
+    migrationContext: { bytewiseCollation: null },
+    maintenanceSql: 'pragma optimize',
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: unknown } | null)?.code;
       return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
