@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
  * JSON bodies already carry types, and coercing them would quietly accept `{"name": 42}` or `["x"]` as a
  * string; bodies are therefore validated strictly.
  */
-export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaCompiler<FastifySchema> {
+export function createValidators(sharedSchemas: object[]): { compiler: FastifySchemaCompiler<FastifySchema>; strict: Ajv.default } {
   const base: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
   const strict = addFormats.default(new Ajv.default({ ...base, coerceTypes: false }));
   const coercing = addFormats.default(new Ajv.default({ ...base, coerceTypes: 'array' }));
@@ -15,5 +15,8 @@ export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaC
     strict.addSchema(schema);
     coercing.addSchema(schema);
   }
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object) as ReturnType<FastifySchemaCompiler<FastifySchema>>;
+  return {
+    compiler: ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object) as ReturnType<FastifySchemaCompiler<FastifySchema>>,
+    strict,
+  };
 }

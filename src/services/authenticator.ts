@@ -22,7 +22,8 @@ export class Authenticator {
     private readonly resolver: CredentialResolver,
   ) {}
 
-  async fromKey(secret: string, ip: string | null): Promise<Principal> {
+  /** `recordUse: false` resolves without counting a use; the caller then counts it once it keeps the request. */
+  async fromKey(secret: string, ip: string | null, recordUse = true): Promise<Principal> {
     const now = this.ctx.now();
     const resolved = await this.resolver.resolve(secret);
     const state = credentialState(resolved, now);
@@ -32,7 +33,7 @@ export class Authenticator {
     if (state === 'disabled') throw authError('AUTH_DISABLED');
     const { key, ownerRole, ipMatcher } = resolved!;
     if (ipMatcher && (ip === null || !ipMatcher(ip))) throw new AppError('IP_FORBIDDEN');
-    this.ctx.usage.record(key.id, key.orgId, 'API', now, true);
+    if (recordUse) this.recordUse(key.id, key.orgId);
     return {
       kind: key.kind === 'org' ? 'org_key' : 'personal_token',
       orgId: key.orgId,
@@ -43,6 +44,10 @@ export class Authenticator {
       projectIds: key.projectIds,
       expiresAt: key.expiresAt,
     };
+  }
+
+  recordUse(keyId: string, orgId: string): void {
+    this.ctx.usage.record(keyId, orgId, 'API', this.ctx.now(), true);
   }
 
   /** Returns the principal and whether `csrfToken` matches the session's; mutations must insist on it. */

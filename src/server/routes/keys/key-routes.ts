@@ -1,28 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { parsePermissionQuery } from '../../../domain/permission-query.js';
-import { requirePermission } from '../../../services/key-service.js';
 import type { App } from '../../app-types.js';
-import { iso } from '../../presenters/key-view.js';
+import { VerifyResponse } from '../../presenters/verify-view.js';
+import { verifyRequest } from '../../verify-request.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
 import { ERROR_RESPONSES, IdParams } from '../../schemas/common.js';
 import { BulkBody, CreateKeyBody, KeyListQuery, KeyView, UpdateKeyBody, UsageQuery, UsageView, VerifyBody } from '../../schemas/key-schemas.js';
 import { credentialRoutes } from './credential-routes.js';
-
-const VerifyResponse = Type.Object({
-  valid: Type.Boolean(),
-  code: Type.String(),
-  keyId: Type.Optional(Type.String()),
-  orgId: Type.Optional(Type.String()),
-  ownerUserId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  environment: Type.Optional(Type.String()),
-  name: Type.Optional(Type.String()),
-  permissions: Type.Optional(Type.Array(Type.String())),
-  projectIds: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
-  metadata: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
-  expiresAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  rateLimit: Type.Optional(Type.Union([Type.Object({ limit: Type.Integer(), remaining: Type.Integer(), resetAt: Type.String() }), Type.Null()])),
-  credits: Type.Optional(Type.Union([Type.Object({ remaining: Type.Integer() }), Type.Null()])),
-});
 
 const BulkResponse = Type.Object({
   results: Type.Array(
@@ -45,30 +28,7 @@ export async function keyRoutes(app: App): Promise<void> {
         response: { 200: VerifyResponse, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      requirePermission(principal, 'latchkey:keys:verify');
-      const body = request.body;
-      const query = body.permissions === undefined ? null : parsePermissionQuery(body.permissions);
-      const result = await lk.verify.verify(principal, { key: body.key, query, projectId: body.projectId ?? null, ip: body.ip ?? null });
-      if (!result.key) return { valid: false, code: result.code };
-      const k = result.key;
-      return {
-        valid: result.valid,
-        code: result.code,
-        keyId: k.id,
-        orgId: k.orgId,
-        ownerUserId: k.ownerUserId,
-        environment: k.tokenType,
-        name: k.name,
-        permissions: k.permissions,
-        projectIds: k.projectIds,
-        metadata: k.metadata,
-        expiresAt: iso(k.expiresAt),
-        rateLimit: result.rateLimit ? { limit: result.rateLimit.limit, remaining: result.rateLimit.remaining, resetAt: new Date(result.rateLimit.resetAt).toISOString() } : null,
-        credits: result.creditsRemaining === null ? null : { remaining: result.creditsRemaining },
-      };
-    },
+    async (request) => verifyRequest(lk, principalOf(request), request.body),
   );
 
   app.post(

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { createTestApp } from '../helpers/test-app.js';
+import { TEST_DATABASES } from '../helpers/test-databases.js';
+
+/**
+ * POST /v1/keys/verify is served by a fast path in front of Fastify. A query string always routes a request
+ * through Fastify, so sending each request both ways over a real socket proves the two answer identically.
+ */
+for (const database of TEST_DATABASES) {
+  describe(`${database}: verification fast path`, () => {
+    it('answers every kind of request exactly as the Fastify route does', async (t) => {
+      const h = await createTestApp(database);
+      t.after(() => h.close());
+      await h.app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+
+      const make = async (body: object) => (await h.call('POST', '/v1/keys', h.ownerKey, body)).json();
+      const target = await make({ name: 'target', permissions: ['latchkey:keys:read'], metadata: { plan: 'pro' } });
+      const revoked = await make({ name: 'revoked', permissions: ['latchkey:keys:read'] });
+      await h.call('POST', `/v1/keys/${revoked.id}/revoke`, h.ownerKey);
+      const noVerify = await make({ name: 'no-verify', permissions: ['latchkey:keys:read'] });
+
+      const authenticator = h.latchkey.authenticator;
+      const fromKey = authenticator.fromKey.bind(authenticator);
+      let fastPathResolutions = 0;
+      authenticator.fromKey = (secret, ip, recordUse) => {
+        if (recordUse === false) fastPathResolutions++;
+        return fromKey(secret, ip, recordUse);
+      };
+
+      const json = 'application/json';
+      const cases: Array<{ name: string; auth?: Record<string, string>; type?: string; body: string }> = [
+        { name: 'valid', body: JSON.stringify({ key: target.secret, permissions: 'latchkey:keys:read' }) },
+        { name: 'insufficient', body: JSON.stringify({ key: target.secret, permissions: 'latchkey:keys:write' }) },
+        { name: 'revoked', body: JSON.stringify({ key: revoked.secret }) },
+        { name: 'unknown key', body: JSON.stringify({ key: 'lk_live_nothingnothingnothingnothing000000' }) },
+        { name: 'x-api-key header', auth: { 'x-api-key': h.ownerKey }, body: JSON.stringify({ key: target.secret }) },
+        { name: 'malformed json', body: '{"key": ' },
+        { name: 'empty body', body: '' },
+        { name: 'null body', body: 'null' },
+        { name: 'unknown field', body: JSON.stringify({ key: target.secret, extra: 1 }) },
+        { name: 'wrong type', body: JSON.stringify({ key: 42 }) },
+        { name: 'bad query', body: JSON.stringify({ key: target.secret, permissions: 'a AND (' }) },
+        { name: 'too large', body: JSON.stringify({ key: target.secret, pad: 'x'.repeat(1_100_000) }) },
+        { name: 'caller lacks verify', auth: { authorization: `Bearer ${noVerify.secret}` }, body: JSON.stringify({ key: target.secret }) },
+        { name: 'caller invalid', auth: { authorization: 'Bearer lk_live_nothingnothingnothingnothing000000' }, body: JSON.stringify({ key: target.secret }) },
+        { name: 'caller missing', auth: {}, body: JSON.stringify({ key: target.secret }) },
+        { name: 'not json', type: 'text/plain', body: 'key' },
+      ];
+      for (const c of cases) {
+        const answers = [];
+        for (const path of ['/v1/keys/verify', '/v1/keys/verify?via=fastify']) {
+          const res = await fetch(base + path, {
+            method: 'POST',
+            headers: { 'content-type': c.type ?? json, ...(c.auth ?? { authorization: `Bearer ${h.ownerKey}` }) },
+            body: c.body,
+          });
+          const text = await res.text();
+          const body = text ? JSON.parse(text) : null;
+          if (body?.error) {
+            assert.equal(body.error.requestId, res.headers.get('x-request-id'), `${c.name}: request id`);
+            body.error.requestId = '(id)';
+          }
+          answers.push({ status: res.status, body, cacheControl: res.headers.get('cache-control'), challenge: res.headers.get('www-authenticate') });
+        }
+        assert.deepEqual(answers[0], answers[1], c.name);
+      }
+      // Every case with a header credential and a JSON content type was first offered to the fast path.
+      assert.equal(fastPathResolutions, cases.filter((c) => c.type === undefined && !(c.auth && Object.keys(c.auth).length === 0)).length);
+      const usage = await h.storage.repos.usage.series(h.orgId, target.id, 0);
+      assert.equal(usage.length, 0, 'usage reaches storage only when flushed');
+      await h.latchkey.ctx.usage.flush();
+      const counts = Object.fromEntries((await h.storage.repos.usage.series(h.orgId, target.id, 0)).map((p) => [p.code, p.count]));
+      assert.deepEqual(counts, { VALID: 4, INSUFFICIENT_PERMISSIONS: 2 });
+    });
+  });
+}
