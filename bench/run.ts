@@ -1,0 +1,161 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { benchHash, type HashBenchResult } from './hash-bench.js';
+import { benchHttp, type HttpBenchResult } from './http-bench.js';
+import { type MachineInfo, machineInfo, revision } from './machine-info.js';
+import { type BenchDatabase, benchStorage, type StorageBenchResult } from './storage-bench.js';
+
+/**
+ * `npm run bench`: measures Latchkey on this machine and writes bench/results/<timestamp>.json and latest.json.
+ * BENCH_KEYS sets the stored key count (default 1,000,000); BENCH_QUICK=1 shrinks everything for a smoke run
+ * (written as <timestamp>-quick.json only);
+ * BENCH_DATABASES=sqlite,postgres picks the databases; BENCH_POSTGRES_URL points at PostgreSQL.
+ */
+interface Goal {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  totalSeconds: number;
+  quick: boolean;
+  revision: ReturnType<typeof revision>;
+  machine: MachineInfo;
+  loadAverageAtEnd: number[];
+  settings: Record<string, number | string>;
+  hash: HashBenchResult;
+  http: HttpBenchResult;
+  storage: StorageBenchResult[];
+  goals: Goal[];
+  notes: string[];
+}
+
+const quick = process.env.BENCH_QUICK === '1';
+const keys = Number(process.env.BENCH_KEYS ?? (quick ? 20_000 : 1_000_000));
+if (!Number.isSafeInteger(keys) || keys < 1000) throw new Error('BENCH_KEYS must be a whole number of at least 1000');
+const settings = {
+  keys,
+  verifications: Math.min(keys, quick ? 1000 : 5000),
+  pageRequests: 200,
+  bulkRevoke: Math.min(keys, quick ? 1000 : 10_000),
+  cachedKeys: Math.min(keys, quick ? 5000 : 100_000),
+  connections: 50,
+  durationSeconds: quick ? 2 : 10,
+  warmupSeconds: quick ? 1 : 3,
+  pipelining: 1,
+  hashOps: 200_000,
+  seriesBudgetSeconds: quick ? 20 : 60,
+  flushBudgetSeconds: quick ? 20 : 45,
+};
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (line: string) => console.log(line);
+const notes: string[] = [];
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const started = new Date();
+const machine = machineInfo();
+const measuredRevision = revision();
+log(`Latchkey benchmark${quick ? ' (QUICK: small sizes, numbers are not representative)' : ''}`);
+log(`revision: ${measuredRevision.commit}${measuredRevision.uncommittedChanges ? ' with uncommitted changes' : ''}`);
+log(`machine: ${machine.nproc} cpus (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+
+let databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((d) => d.trim()) as BenchDatabase[];
+if (databases.includes('postgres') && !(await postgresReachable())) {
+  notes.push(`PostgreSQL was not reachable at ${postgresUrl.replace(/\/\/[^@]*@/, '//***@')}; only SQLite was measured.`);
+  log(`!! ${notes[notes.length - 1]}`);
+  databases = databases.filter((d) => d !== 'postgres');
+}
+
+log('\n[1/3] SHA-256 baseline');
+const hash = benchHash(settings.hashOps);
+
+log(`[2/3] HTTP verification, warm cache: ${settings.connections} connections, ${settings.durationSeconds} s, pipelining ${settings.pipelining}`);
+const http = await benchHttp(settings);
+for (const run of [http.bare, http.latchkey]) {
+  if (run.non2xx > 0 || run.errors > 0) throw new Error(`HTTP run had ${run.non2xx} non-2xx responses and ${run.errors} errors; the numbers would be meaningless`);
+}
+
+log(`[3/3] In process over ${keys.toLocaleString('en')} stored keys`);
+const storage: StorageBenchResult[] = [];
+for (const database of databases) storage.push(await benchStorage(database, { ...settings, postgresUrl, log }));
+
+const goals: Goal[] = [
+  { name: 'HTTP verify req/s vs bare node:http', goal: '>= 0.70', measured: http.ratio.toFixed(2), met: http.ratio >= 0.7 },
+  ...storage.flatMap((s) => [
+    { name: `${s.database}: cold verify p99`, goal: '< 2 ms', measured: `${s.coldVerify.p99Ms.toFixed(3)} ms`, met: s.coldVerify.p99Ms < 2 },
+    { name: `${s.database}: list page p99`, goal: '< 20 ms', measured: `${s.listPage.p99Ms.toFixed(2)} ms`, met: s.listPage.p99Ms < 20 },
+    { name: `${s.database}: prefix search p99`, goal: '< 20 ms', measured: `${s.searchPrefix.p99Ms.toFixed(2)} ms`, met: s.searchPrefix.p99Ms < 20 },
+    { name: `${s.database}: bulk revoke ${s.bulkRevoke.keys.toLocaleString('en')}`, goal: '< 2000 ms', measured: `${s.bulkRevoke.ms.toFixed(0)} ms`, met: s.bulkRevoke.ms < 2000 },
+  ]),
+];
+
+const finished = new Date();
+const results: BenchResults = {
+  startedAt: started.toISOString(),
+  finishedAt: finished.toISOString(),
+  totalSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
+  quick,
+  revision: measuredRevision,
+  machine,
+  loadAverageAtEnd: machineInfo().loadAverage,
+  settings,
+  hash,
+  http,
+  storage,
+  goals,
+  notes,
+};
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (v: number, d = 3) => v.toFixed(d).padStart(9);
+log('\n=== Results ===');
+log(`SHA-256 of a token: ${hash.meanNsPerOp} ns/op (timed one by one: p50 ${hash.timedEach.p50Ms} ms, p99 ${hash.timedEach.p99Ms} ms)`);
+log(`HTTP POST /v1/keys/verify (${http.connections} conns, ${http.durationSeconds} s):`);
+log(`  bare node:http   ${http.bare.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${http.bare.p50Ms} ms  p99 ${http.bare.p99Ms} ms`);
+log(`  latchkey         ${http.latchkey.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${http.latchkey.p50Ms} ms  p99 ${http.latchkey.p99Ms} ms`);
+log(`  ratio ${http.ratio}`);
+for (const s of storage) {
+  log(`\n${s.database}, ${s.keys.toLocaleString('en')} keys (seeded in ${s.seedSeconds} s)      p50 ms     p99 ms`);
+  for (const [label, l] of [
+    ['verify, cold cache', s.coldVerify],
+    ['verify, warm cache', s.warmVerify],
+    ['list page of 50', s.listPage],
+    ['prefix search page', s.searchPrefix],
+  ] as const) {
+    log(`  ${pad(label, 40)}${num(l.p50Ms)}  ${num(l.p99Ms)}${l.planned ? `  (only ${l.n} of ${l.planned} within the ${settings.seriesBudgetSeconds} s budget)` : ''}`);
+  }
+  log(`  bulk revoke ${s.bulkRevoke.keys.toLocaleString('en')} keys: ${s.bulkRevoke.ms} ms`);
+  const m = s.memory;
+  const flush = m.afterUsageFlush
+    ? `after the usage flush (${m.usageFlushSeconds?.toFixed(1)} s): rss ${m.afterUsageFlush.rssMiB} MiB, heap ${m.afterUsageFlush.heapUsedMiB} MiB`
+    : `the usage flush did not finish within ${settings.flushBudgetSeconds} s`;
+  log(`  memory: idle rss ${m.idle.rssMiB} MiB heap ${m.idle.heapUsedMiB} MiB; ${m.cacheEntries.toLocaleString('en')} cached: rss ${m.cached.rssMiB} MiB heap ${m.cached.heapUsedMiB} MiB; ${flush}`);
+}
+log('\nGoals:');
+for (const g of goals) log(`  ${g.met ? 'MET   ' : 'MISSED'} ${pad(g.name, 42)} goal ${pad(g.goal, 10)} measured ${g.measured}`);
+for (const note of notes) log(`note: ${note}`);
+
+const dir = new URL('./results/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+const json = `${JSON.stringify(results, null, 2)}\n`;
+const stamp = started.toISOString().replace(/[:.]/g, '-');
+// A smoke run never replaces latest.json: that file holds the last real measurement.
+const file = `${stamp}${quick ? '-quick' : ''}.json`;
+writeFileSync(`${dir}${file}`, json);
+if (!quick) writeFileSync(`${dir}latest.json`, json);
+log(`\nwrote bench/results/${file}${quick ? '' : ' and bench/results/latest.json'} (${results.totalSeconds} s in all)`);

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { generateToken } from '../../src/domain/token-format.js';
+import { loggerOptions } from '../../src/server/logger-options.js';
+import { createTestApp } from '../helpers/test-app.js';
+import { TEST_DATABASES } from '../helpers/test-databases.js';
+import { routesOf } from '../fuzz/openapi-routes.js';
+import { plausibleValue, toJson } from '../fuzz/plausible-values.js';
+
+/**
+ * Every secret the app ever sees (keys, personal tokens, passwords, session cookies, CSRF tokens, and tokens
+ * clients send by mistake) is a canary: the app logs at trace level through its own redaction and serializers
+ * while every route is driven, successes and failures alike, and no log line may contain any canary.
+ */
+const PASSWORD = 'canary-password-Qx7!vT2#pL9@';
+const MEMBER_PASSWORD = 'canary-member-password-Zr4$wK8';
+const WRONG_PASSWORD = 'canary-wrong-password-Hn3%bM6';
+
+class LogSink extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
+
+/** A token of the right shape whose checksum is wrong: refused before storage, but still a secret to keep. */
+function corrupted(token: string): string {
+  const last = token.at(-1) === 'A' ? 'B' : 'A';
+  return token.slice(0, -1) + last;
+}
+
+for (const database of TEST_DATABASES) {
+  describe(`${database}: secrets never reach the logs`, () => {
+    it('logs no key, token, password, cookie or CSRF token while every route succeeds and fails', async (t) => {
+      const sink = new LogSink();
+      const h = await createTestApp(database, {
+        uninitialized: true,
+        env: { LATCHKEY_AUTH_HEADER: 'Token', LATCHKEY_AUTH_FAILURE_LIMIT: '1000000/60s' },
+        logger: { ...(loggerOptions('trace', 'token') as object), stream: sink },
+      });
+      t.after(() => h.close());
+      const canaries = new Set<string>([PASSWORD, MEMBER_PASSWORD, WRONG_PASSWORD]);
+      const secretOf = (res: LightMyRequestResponse, path: (b: any) => string | undefined = (b) => b.secret): string => {
+        const secret = path(res.json());
+        assert.ok(secret, `no secret in ${res.statusCode} ${res.body.slice(0, 300)}`);
+        canaries.add(secret);
+        return secret;
+      };
+      const inject = (method: string, url: string, headers: Record<string, string>, payload?: string) =>
+        h.app.inject({ method: method as 'GET', url, headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, ...(payload !== undefined ? { payload } : {}) });
+      const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+      // First run over HTTP: the password goes in, the owner key comes out.
+      const setup = await inject('POST', '/v1/setup', {}, JSON.stringify({ organizationName: 'Canary Inc', email: 'owner@canary.test', password: PASSWORD }));
+      assert.equal(setup.statusCode, 201, setup.body);
+      const owner = secretOf(setup, (b) => b.ownerKey?.secret);
+
+      // A dashboard session: its cookie and CSRF token are secrets too.
+      const signInAs = async (email: string, password: string) => {
+        const res = await inject('POST', '/v1/auth/sign-in', {}, JSON.stringify({ email, password }));
+        assert.equal(res.statusCode, 200, res.body);
+        const cookie = res.cookies.find((c) => c.name === 'latchkey_session')?.value ?? '';
+        assert.ok(cookie);
+        canaries.add(cookie);
+        return { cookie: `latchkey_session=${cookie}`, 'x-csrf-token': secretOf(res, (b) => b.csrfToken) };
+      };
+      const session = await signInAs('owner@canary.test', PASSWORD);
+      assert.equal((await inject('POST', '/v1/auth/sign-in', {}, JSON.stringify({ email: 'owner@canary.test', password: WRONG_PASSWORD }))).statusCode, 401);
+
+      const member = await inject('POST', '/v1/members', bearer(owner), JSON.stringify({ email: 'member@canary.test', password: MEMBER_PASSWORD, role: 'admin' }));
+      assert.ok(member.statusCode < 300, member.body);
+      const project = await inject('POST', '/v1/projects', bearer(owner), JSON.stringify({ name: 'Canary project' }));
+      assert.ok(project.statusCode < 300, project.body);
+
+      const createKey = async (name: string, extra: Record<string, unknown> = {}) => {
+        const res = await inject('POST', '/v1/keys', bearer(owner), JSON.stringify({ name, permissions: ['*'], ...extra }));
+        assert.equal(res.statusCode, 201, res.body);
+        return { id: res.json().id as string, secret: secretOf(res) };
+      };
+      const admin = await createKey('admin');
+      const spare = await createKey('spare', { environment: 'test' });
+      const revoked = await createKey('revoked');
+      assert.equal((await inject('POST', `/v1/keys/${revoked.id}/revoke`, bearer(owner))).statusCode, 200);
+      const disabled = await createKey('disabled');
+      assert.equal((await inject('POST', `/v1/keys/${disabled.id}/disable`, bearer(owner))).statusCode, 200);
+      const expiring = await createKey('expiring', { expiresAt: new Date(h.clock.now() + 60_000).toISOString() });
+      h.clock.advance(120_000);
+      const rolled = await createKey('rolled');
+      const regenerated = await inject('POST', `/v1/keys/${rolled.id}/regenerate`, bearer(owner), JSON.stringify({ gracePeriodSeconds: 3600 }));
+      const newRolled = secretOf(regenerated);
+      const pat = await inject('POST', '/v1/tokens', session, JSON.stringify({ description: 'canary PAT', permissions: ['latchkey:keys:read'] }));
+      assert.equal(pat.statusCode, 201, pat.body);
+      const patSecret = secretOf(pat);
+      const unknown = generateToken('lk', 'live');
+      canaries.add(unknown);
+      const badChecksum = corrupted(admin.secret);
+      canaries.add(badChecksum);
+
+      const credentials = [owner, admin.secret, spare.secret, revoked.secret, disabled.secret, expiring.secret, rolled.secret, newRolled, patSecret, unknown, badChecksum];
+      for (const key of credentials) {
+        await inject('POST', '/v1/keys/verify', bearer(owner), JSON.stringify({ key, permissions: 'latchkey:keys:read', ip: '203.0.113.7' }));
+      }
+      await inject('POST', '/v1/keys/verify', bearer(owner), `{"key": "${admin.secret}", `);
+
+      // Every route, with the credential in every place a client might put it.
+      await h.app.ready();
+      const routes = routesOf(h.app.swagger()).sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+      const realIds: Record<string, string> = { key: spare.id, prj: project.json().id, usr: member.json().userId ?? member.json().id ?? '' };
+      const [g] = fc.sample(fc.gen(), { numRuns: 1, seed: 20260101 });
+      let n = 0;
+      for (const route of routes) {
+        let url = route.path;
+        for (const param of route.pathParams) {
+          const prefix = /\^\(?([a-z]+)/.exec(param.schema.pattern ?? '')?.[1] ?? '';
+          url = url.replace(`{${param.name}}`, encodeURIComponent(realIds[prefix] ?? 'canary:unknown'));
+        }
+        const body = route.body ? plausibleValue(g!, route.body.schema) : undefined;
+        const payload = body === undefined ? undefined : toJson(withCredentials(body, credentials[n % credentials.length]!));
+        const placements: Array<[string, Record<string, string>]> = [
+          [url, bearer(credentials[n++ % credentials.length]!)],
+          [url, { 'x-api-key': credentials[n++ % credentials.length]! }],
+          [url, { token: credentials[n++ % credentials.length]! }],
+          [url, session],
+          [url, { authorization: `Basic ${credentials[n++ % credentials.length]!}` }],
+          [url, { authorization: `Bearer ${credentials[n++ % credentials.length]!} trailing` }],
+          [`${url}?api_key=${credentials[n++ % credentials.length]!}`, {}],
+          [`${url}?${credentials[n++ % credentials.length]!}`, bearer(owner)],
+          [`${url}?limit=5&x=${credentials[n++ % credentials.length]!}`, bearer(owner)],
+          [`${route.path.replace(/\{[^}]+\}/g, credentials[n++ % credentials.length]!)}`, bearer(owner)],
+        ];
+        for (const [target, headers] of placements) await inject(route.method, target, headers, payload);
+      }
+
+      // A 500 whose error message carries the secret, as a driver error echoing a bad value would.
+      const original = h.latchkey.verify.verify.bind(h.latchkey.verify);
+      h.latchkey.verify.verify = async (_principal, input) => {
+        throw new Error(`storage exploded while looking up ${input.key}`);
+      };
+      const forced = await inject('POST', '/v1/keys/verify', bearer(owner), JSON.stringify({ key: admin.secret }));
+      h.latchkey.verify.verify = original;
+      assert.equal(forced.statusCode, 500);
+
+      // The route walk may have ended the first session; a fresh one ends cleanly here.
+      assert.equal((await inject('POST', '/v1/auth/sign-out', await signInAs('owner@canary.test', PASSWORD))).statusCode, 204);
+
+      const completed = sink.lines.filter((l) => l.includes('request completed')).length;
+      assert.ok(completed > routes.length * 10, `only ${completed} request lines logged`);
+      assert.ok(sink.lines.some((l) => l.includes('"level":50') && l.includes('storage exploded while looking up [redacted]')), 'the forced 500 was not logged, or not scrubbed');
+      const leaks = sink.lines.flatMap((line) => [...canaries].filter((c) => line.includes(c)).map((c) => `${c.slice(0, 12)}… in ${line.slice(0, 400)}`));
+      assert.deepEqual(leaks, []);
+    });
+  });
+}
+
+/** Puts a credential into every field that carries one, wherever the body has such a field. */
+function withCredentials(body: unknown, credential: string): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of ['key', 'token', 'secret']) if (field in out) out[field] = credential;
+  if ('password' in out) out.password = MEMBER_PASSWORD;
+  return out;
+}
