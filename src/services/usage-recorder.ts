@@ -54,12 +54,10 @@ export class UsageRecorder {
       } catch (error) {
         this.onError(error);
       }
-      for (const increment of counts.values()) {
-        try {
-          await this.storage.repos.usage.add([increment]);
-        } catch {
-          // The key was deleted between verification and flush; its history went with it.
-        }
+      try {
+        await this.storage.repos.usage.add([...counts.values()]);
+      } catch (error) {
+        this.onError(error);
       }
     })();
     try {

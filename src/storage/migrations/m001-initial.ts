@@ -73,6 +73,9 @@ export async function up(db: Kysely<any>, context: MigrationContext): Promise<vo
     .addColumn('credits_refilled_at', 'bigint')
     .addColumn('ip_ranges', 'text')
     .execute();
+  // Tenant-scoped id lookups (`org_id = ? AND id IN (…)`, as bulk actions do) get an index that matches both
+  // columns, so the planner never prefers scanning a whole organization, whatever its statistics say.
+  await db.schema.createIndex('api_keys_org_id_uq').on('api_keys').columns(['org_id', 'id']).unique().execute();
   await db.schema.createIndex('api_keys_org_created_idx').on('api_keys').columns(['org_id', 'kind', 'created_at', 'id']).execute();
   await db.schema.createIndex('api_keys_org_name_idx').on('api_keys').columns(['org_id', 'kind', 'name_lower', 'id']).execute();
   // Names identify organization keys in lists and logs, so two live ones may not share a name; a revoked key

@@ -380,14 +380,18 @@ export class KeyRepository {
     return row ? row.credits_remaining : null;
   }
 
-  /** Applies last-used times gathered in memory; never moves a time backwards. */
+  /**
+   * Applies last-used times gathered in memory, a few hundred keys per statement; never moves a time backwards.
+   * A CASE over the ids is plain SQL on both databases, where one UPDATE per key made a large flush take minutes.
+   */
   async recordLastUsed(entries: ReadonlyArray<{ keyId: string; at: number }>): Promise<void> {
-    for (const { keyId, at } of entries) {
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const chunk = entries.slice(i, i + CHUNK);
+      const at = sql<number>`case id ${sql.join(chunk.map((e) => sql`when ${e.keyId} then cast(${e.at} as bigint)`), sql` `)} end`;
       await this.db
         .updateTable('api_keys')
-        .set({ last_used_at: at })
-        .where('id', '=', keyId)
-        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .set({ last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end` })
+        .where('id', 'in', chunk.map((e) => e.keyId))
         .execute();
     }
   }
