@@ -67,8 +67,31 @@ for (const database of TEST_DATABASES) {
         }
         assert.deepEqual(answers[0], answers[1], c.name);
       }
+      // A body over the limit with no declared length is refused with 413 on both paths, not a dropped connection.
+      const oversized = JSON.stringify({ key: target.secret, pad: 'x'.repeat(1_100_000) });
+      const chunked = [];
+      for (const path of ['/v1/keys/verify', '/v1/keys/verify?via=fastify']) {
+        const stream = new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(oversized));
+            controller.close();
+          },
+        });
+        const res = await fetch(base + path, {
+          method: 'POST',
+          headers: { 'content-type': json, authorization: `Bearer ${h.ownerKey}` },
+          body: stream,
+          duplex: 'half',
+        } as RequestInit);
+        chunked.push([res.status, ((await res.json()) as { error: { code: string } }).error.code]);
+      }
+      assert.deepEqual(chunked, [
+        [413, 'PAYLOAD_TOO_LARGE'],
+        [413, 'PAYLOAD_TOO_LARGE'],
+      ]);
+
       // Every case with a header credential and a JSON content type was first offered to the fast path.
-      assert.equal(fastPathResolutions, cases.filter((c) => c.type === undefined && !(c.auth && Object.keys(c.auth).length === 0)).length);
+      assert.equal(fastPathResolutions, cases.filter((c) => c.type === undefined && !(c.auth && Object.keys(c.auth).length === 0)).length + 1);
       const usage = await h.storage.repos.usage.series(h.orgId, target.id, 0);
       assert.equal(usage.length, 0, 'usage reaches storage only when flushed');
       await h.latchkey.ctx.usage.flush();

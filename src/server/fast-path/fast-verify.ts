@@ -61,16 +61,21 @@ export function createFastVerify(deps: FastVerifyDeps) {
       }
       const chunks: Buffer[] = [];
       let size = 0;
-      req.on('data', (chunk: Buffer) => {
+      // Past the limit the listeners are detached and the 413 is sent, as Fastify does; destroying the request
+      // would reset the connection before the client could read the answer.
+      const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size > BODY_LIMIT) {
+          req.removeListener('data', onData);
+          req.removeListener('end', onEnd);
           reject(new AppError('PAYLOAD_TOO_LARGE'));
-          req.destroy();
           return;
         }
         chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      };
+      const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+      req.on('data', onData);
+      req.on('end', onEnd);
       req.on('error', reject);
     });
   }
