@@ -9,7 +9,10 @@ import { KeyView, KeyWithSecretView, RegenerateBody } from '../../schemas/key-sc
 export interface CredentialRouteOptions {
   base: '/v1/keys' | '/v1/tokens';
   tag: string;
+  /** Singular, without an article: 'API key'. */
   noun: string;
+  /** 'an' or 'a', to go before the noun. */
+  article: 'a' | 'an';
   service: KeyService;
   createBody: TObject;
   updateBody: TObject;
@@ -30,7 +33,7 @@ export async function credentialRoutes(app: App, o: CredentialRouteOptions): Pro
     {
       schema: {
         tags: [o.tag],
-        summary: `Create ${o.noun}; the secret is in this response only`,
+        summary: `Create ${o.article} ${o.noun}; the secret is in this response only`,
         body: o.createBody,
         response: { 201: KeyWithSecretView, ...ERROR_RESPONSES },
       },
@@ -52,21 +55,21 @@ export async function credentialRoutes(app: App, o: CredentialRouteOptions): Pro
     },
   );
 
-  app.get(`${o.base}/:id`, { schema: { tags: [o.tag], summary: `Read ${o.noun}`, params, response: one } }, async (request) =>
+  app.get(`${o.base}/:id`, { schema: { tags: [o.tag], summary: `Read ${o.article} ${o.noun}`, params, response: one } }, async (request) =>
     keyView(await o.service.get(principalOf(request), (request.params as { id: string }).id), now()),
   );
 
   app.patch(
     `${o.base}/:id`,
-    { schema: { tags: [o.tag], summary: `Change ${o.noun}`, params, body: o.updateBody, response: one } },
+    { schema: { tags: [o.tag], summary: `Change ${o.article} ${o.noun}`, params, body: o.updateBody, response: one } },
     async (request) =>
       keyView(await o.service.update(principalOf(request), (request.params as { id: string }).id, request.body as never, metaOf(request)), now()),
   );
 
   for (const [action, summary] of [
-    ['disable', `Disable ${o.noun}; it can be enabled again`],
+    ['disable', `Disable ${o.article} ${o.noun}; it can be enabled again`],
     ['enable', `Enable a disabled ${o.noun}`],
-    ['revoke', `Revoke ${o.noun} at once and for good`],
+    ['revoke', `Revoke ${o.article} ${o.noun} at once and for good`],
   ] as const) {
     app.post(`${o.base}/:id/${action}`, { schema: { tags: [o.tag], summary, params, response: one } }, async (request) => {
       const principal = principalOf(request);
@@ -101,7 +104,7 @@ export async function credentialRoutes(app: App, o: CredentialRouteOptions): Pro
     },
   );
 
-  app.delete(`${o.base}/:id`, { schema: { tags: [o.tag], summary: `Delete ${o.noun}`, params, response: { 204: Type.Null(), ...ERROR_RESPONSES } } }, async (request, reply) => {
+  app.delete(`${o.base}/:id`, { schema: { tags: [o.tag], summary: `Delete ${o.article} ${o.noun}`, params, response: { 204: Type.Null(), ...ERROR_RESPONSES } } }, async (request, reply) => {
     await o.service.remove(principalOf(request), (request.params as { id: string }).id, metaOf(request));
     return reply.code(204).send(null);
   });

@@ -71,7 +71,8 @@ export async function keyRoutes(app: App): Promise<void> {
   await credentialRoutes(app, {
     base: '/v1/keys',
     tag: 'keys',
-    noun: 'an API key',
+    noun: 'API key',
+    article: 'an',
     service: lk.keys,
     createBody: CreateKeyBody,
     updateBody: UpdateKeyBody,

@@ -11,7 +11,8 @@ export async function tokenRoutes(app: App): Promise<void> {
   await credentialRoutes(app, {
     base: '/v1/tokens',
     tag: 'tokens',
-    noun: 'a personal access token',
+    noun: 'personal access token',
+    article: 'a',
     service: app.latchkey.tokens,
     createBody: CreateTokenBody,
     updateBody: UpdateTokenBody,
