@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 
@@ -50,11 +50,32 @@ const filters = process.argv.slice(2);
 const files = findTests(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
-console.log(`Latchkey tests: ${files.length} files; storage tests run on: ${databases.join(' and ')}.`);
+const browserFiles = files.filter((f) => f.includes(`${join('test', 'e2e')}/`));
+const chromium = process.env.LATCHKEY_TEST_CHROMIUM ?? '/usr/bin/chromium';
+let browserNote = 'none selected';
+if (browserFiles.length > 0) {
+  if (!existsSync(chromium)) {
+    if (process.env.LATCHKEY_TEST_REQUIRE_BROWSER === '1') {
+      console.error(`Browser tests are required for this run but there is no Chromium at ${chromium} (apt-get install chromium).`);
+      process.exit(1);
+    }
+    browserNote = `SKIPPED: no Chromium at ${chromium}`;
+    console.warn(`\n!! No Chromium at ${chromium}; the ${browserFiles.length} browser test files are SKIPPED (apt-get install chromium).\n`);
+  } else {
+    browserNote = `${browserFiles.length} files in ${chromium}`;
+    // The browser tests drive the dashboard the server serves, so they need it built from the current source.
+    const build = spawnSync('npm', ['run', '--silent', 'build:dashboard'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) {
+      console.error('The dashboard did not build; the browser tests cannot run.');
+      process.exit(1);
+    }
+  }
+}
+console.log(`Latchkey tests: ${files.length} files; storage tests run on: ${databases.join(' and ')}; browser tests: ${browserNote}.`);
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.LATCHKEY_TEST_CONCURRENCY ?? '2'}`, ...files.map((f) => relative(root, f))],
   { cwd: root, stdio: 'inherit', env: { ...process.env, LATCHKEY_TEST_DATABASES: databases.join(','), LATCHKEY_TEST_POSTGRES_URL: url } },
 );
-console.log(`Storage tests ran on: ${databases.join(' and ')}.`);
+console.log(`Storage tests ran on: ${databases.join(' and ')}. Browser tests: ${browserNote}.`);
 process.exit(result.status ?? 1);

@@ -11,6 +11,7 @@ import { createValidators } from './validator-compiler.js';
 import { createFastVerify } from './fast-path/fast-verify.js';
 import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling, sendError, translateError } from './plugins/error-handler.js';
+import { registerDashboard } from './plugins/dashboard.js';
 import { registerRoutes } from './routes/register-routes.js';
 import { ErrorBody } from './schemas/common.js';
 import { KeyView, VerifyBody } from './schemas/key-schemas.js';
@@ -87,6 +88,7 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
   });
   await registerRoutes(app);
+  await registerDashboard(app, config.dashboardDir);
   fastVerify = createFastVerify({ lk: latchkey, app, validateBody: validators.strict.compile(VerifyBody), nextRequestId });
   return app;
 }

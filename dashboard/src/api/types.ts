@@ -1,0 +1,113 @@
+/** The shapes the public HTTP API returns, as documented in /openapi.json. */
+export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];
+export type KeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface Credits {
+  remaining: number;
+  refillAmount?: number | null;
+  refillIntervalMs?: number | null;
+}
+
+export interface KeyView {
+  id: string;
+  kind: 'org' | 'personal';
+  name: string;
+  description: string;
+  start: string;
+  environment: string;
+  permissions: string[];
+  projectIds: string[] | null;
+  ownerUserId: string | null;
+  createdBy: { type: string; id: string };
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  enabled: boolean;
+  status: KeyStatus;
+  metadata: Record<string, unknown> | null;
+  rateLimit: RateLimit | null;
+  credits: Credits | null;
+  ipRanges: string[] | null;
+}
+
+export interface KeyWithSecret extends KeyView {
+  secret: string;
+}
+
+export interface Whoami {
+  kind: 'session' | 'org_key' | 'personal_token';
+  organization: { id: string; name: string };
+  user: { id: string; email: string; name: string } | null;
+  role: Role | null;
+  key: { id: string; name: string; start: string; expiresAt: string | null } | null;
+  permissions: string[];
+  projectIds: string[] | null;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface CatalogPermission {
+  name: string;
+  description: string;
+  source: string;
+}
+
+export interface Catalog {
+  permissions: CatalogPermission[];
+  presets: { read: string[]; write: string[]; admin: string[] };
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actor: { type: string; id: string | null };
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  requestId: string | null;
+  createdAt: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface UsageBucket {
+  start: string;
+  counts: Record<string, number>;
+}
+
+export interface BulkResult {
+  results: { id: string; outcome: string; secret?: string; key?: KeyView }[];
+}
+
+export interface SignInResult {
+  user: { id: string; email: string; name: string };
+  organization: { id: string; name: string };
+  role: Role;
+  csrfToken: string;
+  expiresAt: string;
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { api, ApiError, setCsrfToken } from '../api/client.js';
+import type { SignInResult } from '../api/types.js';
+import { Field } from '../components/field.js';
+import { ErrorMessage } from '../components/states.js';
+
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main className="centered narrow">
+      <h1>Sign in to Latchkey</h1>
+      <form
+        noValidate
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const found: Record<string, string> = {};
+          if (!email.trim()) found.email = 'Enter your email address.';
+          if (!password) found.password = 'Enter your password.';
+          setErrors(found);
+          setError(null);
+          if (Object.keys(found).length > 0) return;
+          setBusy(true);
+          try {
+            const session = await api<SignInResult>('POST', '/v1/auth/sign-in', { email: email.trim(), password });
+            setCsrfToken(session.csrfToken);
+            onSignedIn();
+          } catch (caught) {
+            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
+            setError(caught);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Field label="Email" error={errors.email}>
+          {(a) => <input {...a} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" maxLength={254} autoFocus />}
+        </Field>
+        <Field label="Password" error={errors.password}>
+          {(a) => <input {...a} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" maxLength={256} />}
+        </Field>
+        {error !== null && <ErrorMessage error={error} />}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
