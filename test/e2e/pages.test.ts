@@ -38,7 +38,7 @@ describe('dashboard: key detail, projects, members and the audit log', { skip: b
     assert.match(label, /5/, `successes in the summary: ${label}`);
     assert.match(label, /2/, `failures in the summary: ${label}`);
     await page.getByText('key.created').first().waitFor();
-    await screenshot(page, 'key-detail');
+    await screenshot(page, 'key-detail', { fullPage: true });
     await page.getByRole('button', { name: 'By day' }).click();
     await page.getByRole('img', { name: /7/ }).waitFor();
     assert.ok(!(await page.content()).includes(key.secret));

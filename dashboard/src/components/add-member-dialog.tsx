@@ -3,7 +3,7 @@ import { api, ApiError } from '../api/client.js';
 import type { Role } from '../api/types.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from '../pages/focus-first-invalid.js';
+import { focusFirstInvalid } from './focus-first-invalid.js';
 import { grantableRoles, ROLE_SUMMARY } from './grantable-roles.js';
 import { ErrorMessage } from './states.js';
 

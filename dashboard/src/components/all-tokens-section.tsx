@@ -5,7 +5,7 @@ import { useCursorList } from '../hooks/use-cursor-list.js';
 import { useMemberEmails } from '../hooks/use-member-emails.js';
 import { useSession } from '../session.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { Pager } from './pager.js';
+import { ListPager } from './pager.js';
 import { ShortDate } from './short-date.js';
 import { Empty, ErrorMessage, Loading } from './states.js';
 import { StatusBadge } from './status-badge.js';
@@ -94,16 +94,7 @@ export function AllTokensSection({ version }: { version: number }) {
           </table>
         )
       )}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        pageSize={list.pageSize}
-        onPrevious={list.previous}
-        onNext={list.next}
-        onPageSize={list.setPageSize}
-        shown={list.items.length}
-      />
+      <ListPager list={list} />
       {pending && (
         <ConfirmDialog
           title={pending.action === 'revoke' ? 'Revoke token' : 'Delete token'}

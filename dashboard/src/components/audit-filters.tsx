@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { AUDIT_ACTIONS } from './audit-actions.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from '../pages/focus-first-invalid.js';
+import { focusFirstInvalid } from './focus-first-invalid.js';
 
 export interface AuditFilterValues {
   action: string;

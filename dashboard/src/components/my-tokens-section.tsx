@@ -5,7 +5,7 @@ import { useCursorList } from '../hooks/use-cursor-list.js';
 import { useSession } from '../session.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { PermissionChips } from '../pages/permission-chips.js';
-import { Pager } from './pager.js';
+import { ListPager } from './pager.js';
 import { ShortDate } from './short-date.js';
 import { Empty, ErrorMessage, Loading } from './states.js';
 import { StatusBadge } from './status-badge.js';
@@ -95,16 +95,7 @@ export function MyTokensSection({ version }: { version: number }) {
           </table>
         )
       )}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        pageSize={list.pageSize}
-        onPrevious={list.previous}
-        onNext={list.next}
-        onPageSize={list.setPageSize}
-        shown={list.items.length}
-      />
+      <ListPager list={list} />
       {editing && <TokenEditDialog token={editing} onClose={() => setEditing(null)} onSaved={list.reload} />}
       {deleting && (
         <ConfirmDialog

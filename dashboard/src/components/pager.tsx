@@ -1,3 +1,5 @@
+import type { CursorList } from '../hooks/use-cursor-list.js';
+
 export const PAGE_SIZES = [10, 25, 50, 100, 200];
 
 /** Cursor paging: the server gives a cursor for the next page, and the page keeps the ones it came through. */
@@ -33,5 +35,21 @@ export function Pager(props: {
         Next
       </button>
     </nav>
+  );
+}
+
+/** The pager for a list as useCursorList keeps it. */
+export function ListPager({ list }: { list: CursorList<unknown> }) {
+  return (
+    <Pager
+      pageNumber={list.pageNumber}
+      hasPrevious={list.hasPrevious}
+      hasNext={list.hasNext}
+      pageSize={list.pageSize}
+      onPrevious={list.previous}
+      onNext={list.next}
+      onPageSize={list.setPageSize}
+      shown={list.items.length}
+    />
   );
 }

@@ -3,7 +3,7 @@ import { api, ApiError } from '../api/client.js';
 import type { Project } from '../api/types.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from '../pages/focus-first-invalid.js';
+import { focusFirstInvalid } from './focus-first-invalid.js';
 import { ErrorMessage } from './states.js';
 
 /** Creates a project, or renames and re-describes one; only changed fields are sent on edit. */

@@ -6,7 +6,7 @@ import { useProjectNames } from '../hooks/use-project-names.js';
 import { useSession } from '../session.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from '../pages/focus-first-invalid.js';
+import { focusFirstInvalid } from './focus-first-invalid.js';
 import { parseExpiryDate, tomorrowInputValue } from '../pages/key-expiry.js';
 import { SecretReveal } from './secret-reveal.js';
 import { ErrorMessage } from './states.js';

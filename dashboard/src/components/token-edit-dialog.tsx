@@ -4,7 +4,7 @@ import type { KeyView } from '../api/types.js';
 import { formatDate } from '../format.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from '../pages/focus-first-invalid.js';
+import { focusFirstInvalid } from './focus-first-invalid.js';
 import { parseExpiryDate, tomorrowInputValue } from '../pages/key-expiry.js';
 import { ErrorMessage } from './states.js';
 import './token-fields.css';

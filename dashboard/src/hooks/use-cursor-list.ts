@@ -67,3 +67,5 @@ export async function loadAll<T>(load: (cursor: string | null, limit: number) =>
   } while (cursor && out.length < cap);
   return out;
 }
+
+export type CursorList<T> = ReturnType<typeof useCursorList<T>>;

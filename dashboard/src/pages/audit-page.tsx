@@ -5,7 +5,7 @@ import { AuditActor } from '../components/audit-actor.js';
 import { AuditEventDialog } from '../components/audit-event-dialog.js';
 import { type AuditFilterValues, AuditFilters } from '../components/audit-filters.js';
 import { AuditTarget } from '../components/audit-target.js';
-import { Pager } from '../components/pager.js';
+import { ListPager } from '../components/pager.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDate } from '../format.js';
 import { useCursorList } from '../hooks/use-cursor-list.js';
@@ -120,16 +120,7 @@ export function AuditPage() {
           </div>
         )
       )}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        pageSize={list.pageSize}
-        onPrevious={list.previous}
-        onNext={list.next}
-        onPageSize={list.setPageSize}
-        shown={list.items.length}
-      />
+      <ListPager list={list} />
       {open && <AuditEventDialog event={open} emails={emails} projectNames={projectNames} onClose={() => setOpen(null)} />}
     </section>
   );

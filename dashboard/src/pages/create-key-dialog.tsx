@@ -9,7 +9,7 @@ import { useLoad } from '../hooks/use-load.js';
 import { AdvancedKeyFields } from './advanced-key-fields.js';
 import { type AdvancedValues, EMPTY_ADVANCED, parseAdvanced } from './advanced-key-values.js';
 import { parseExpiryDate, tomorrowInputValue } from './key-expiry.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
+import { focusFirstInvalid } from '../components/focus-first-invalid.js';
 import { allShownInForm, keyFieldErrors } from './key-server-errors.js';
 import { PermissionPicker } from './permission-picker.js';
 import { type ProjectChoice, ProjectPicker } from './project-picker.js';

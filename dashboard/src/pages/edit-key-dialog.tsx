@@ -8,7 +8,7 @@ import { formatDate } from '../format.js';
 import { AdvancedKeyFields } from './advanced-key-fields.js';
 import { type AdvancedValues, advancedFromKey, parseAdvanced } from './advanced-key-values.js';
 import { parseExpiryDate, tomorrowInputValue } from './key-expiry.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
+import { focusFirstInvalid } from '../components/focus-first-invalid.js';
 import { allShownInForm, keyFieldErrors } from './key-server-errors.js';
 import { type ProjectChoice, ProjectPicker } from './project-picker.js';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, withQuery } from '../api/client.js';
 import type { Page, Project } from '../api/types.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { Pager } from '../components/pager.js';
+import { ListPager } from '../components/pager.js';
 import { ProjectFormDialog } from '../components/project-form-dialog.js';
 import { ShortDate } from '../components/short-date.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
@@ -85,16 +85,7 @@ export function ProjectsPage() {
           </table>
         )
       )}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        pageSize={list.pageSize}
-        onPrevious={list.previous}
-        onNext={list.next}
-        onPageSize={list.setPageSize}
-        shown={list.items.length}
-      />
+      <ListPager list={list} />
       {dialog?.kind === 'create' && <ProjectFormDialog onClose={() => setDialog(null)} onSaved={list.reload} />}
       {dialog?.kind === 'edit' && <ProjectFormDialog project={dialog.project} onClose={() => setDialog(null)} onSaved={list.reload} />}
       {dialog?.kind === 'delete' && (

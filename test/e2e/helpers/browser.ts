@@ -38,9 +38,9 @@ export async function newPage(browser: Browser, baseURL: string): Promise<{ page
 const SCREENSHOTS = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 
 /** Saves a screenshot of the page for the README and docs. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: options.fullPage ?? false });
 }
 
 /** Signs in through the sign-in page. */
