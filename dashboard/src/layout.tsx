@@ -1,3 +1,4 @@
+import { ErrorBoundary } from './components/error-boundary.js';
 import { AuditPage } from './pages/audit-page.js';
 import { KeyDetailPage } from './pages/key-detail-page.js';
 import { KeysPage } from './pages/keys-page.js';
@@ -69,7 +70,7 @@ export function Layout() {
         </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
-        {page}
+        <ErrorBoundary resetKey={path}>{page}</ErrorBoundary>
       </main>
     </div>
   );

@@ -12,6 +12,8 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    // React removes the element before this effect's cleanup runs, so the browser cannot return focus itself.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
     const onCancel = (event: Event) => {
       event.preventDefault();
@@ -21,6 +23,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     return () => {
       dialog.removeEventListener('cancel', onCancel);
       if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
   return (
