@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, setCsrfToken } from './api/client.js';
+import { api, ApiError, SESSION_ENDED_EVENT, setCsrfToken } from './api/client.js';
 import type { Whoami } from './api/types.js';
 import { Layout } from './layout.js';
 import { FirstRunPage } from './pages/first-run-page.js';
@@ -8,7 +8,7 @@ import { navigate } from './router.js';
 import { canFor, type Session, SessionContext } from './session.js';
 import { ErrorMessage, Loading } from './components/states.js';
 
-type Gate = { state: 'loading' } | { state: 'first-run' } | { state: 'signed-out' } | { state: 'signed-in'; whoami: Whoami } | { state: 'error'; error: unknown };
+type Gate = { state: 'loading' } | { state: 'first-run' } | { state: 'signed-out'; ended?: boolean } | { state: 'signed-in'; whoami: Whoami } | { state: 'error'; error: unknown };
 
 /**
  * Decides what the visitor sees: the first-run page on an instance with no organization, the sign-in page
@@ -35,12 +35,11 @@ export function App() {
     void check();
   }, [check]);
 
+  // A call refused for want of a session, from any page, brings back the sign-in page with the reason.
   useEffect(() => {
-    const onRejection = (event: PromiseRejectionEvent) => {
-      if (event.reason instanceof ApiError && event.reason.status === 401) setGate({ state: 'signed-out' });
-    };
-    window.addEventListener('unhandledrejection', onRejection);
-    return () => window.removeEventListener('unhandledrejection', onRejection);
+    const onEnded = () => setGate((current) => (current.state === 'signed-in' ? { state: 'signed-out', ended: true } : current));
+    window.addEventListener(SESSION_ENDED_EVENT, onEnded);
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, onEnded);
   }, []);
 
   const session = useMemo<Session | null>(() => {
@@ -80,7 +79,7 @@ export function App() {
     case 'first-run':
       return <FirstRunPage onDone={check} />;
     case 'signed-out':
-      return <SignInPage onSignedIn={check} />;
+      return <SignInPage onSignedIn={check} sessionEnded={gate.ended === true} />;
     case 'signed-in':
       return (
         <SessionContext.Provider value={session}>

@@ -80,6 +80,24 @@ describe('dashboard: keyboard, narrow screens and failures', { skip: browserMiss
     await page.getByRole('navigation', { name: 'Organization settings' }).waitFor();
   });
 
+  test('a session ended elsewhere brings back the sign-in page with the reason', async () => {
+    const { page, errors } = await newPage(browser, server.url);
+    await signIn(page, E2E_OWNER.email, E2E_OWNER.password);
+    await page.getByRole('navigation', { name: 'Organization settings' }).waitFor();
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'latchkey_session')!;
+    const csrf = await page.evaluate(() => localStorage.getItem('latchkey.csrf'));
+    const ended = await fetch(`${server.url}/v1/auth/sign-out`, { method: 'POST', headers: { cookie: `latchkey_session=${cookie.value}`, 'x-csrf-token': csrf ?? '' } });
+    assert.equal(ended.status, 204);
+    await page.getByRole('navigation', { name: 'Organization settings' }).getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Latchkey' }).waitFor();
+    await page.getByText('Your session has ended.').waitFor();
+    await page.getByLabel('Email').fill(E2E_OWNER.email);
+    await page.getByLabel('Password').fill(E2E_OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
   test('when the server goes away the page says it cannot be reached', async () => {
     const own = await startE2eServer();
     const { page } = await newPage(browser, own.url);

@@ -38,6 +38,9 @@ export function setCsrfToken(token: string | null): void {
   else localStorage.setItem(CSRF_STORAGE, token);
 }
 
+/** Fired when the server stops accepting the session (expired, signed out elsewhere, removed from the organization). */
+export const SESSION_ENDED_EVENT = 'latchkey:session-ended';
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query: Query): string {
@@ -69,6 +72,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   } catch {
     parsed = null;
   }
+  if (response.status === 401 && path !== '/v1/auth/sign-in') window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown>; requestId?: string } } | null)?.error;
     throw new ApiError(

@@ -4,7 +4,7 @@ import type { SignInResult } from '../api/types.js';
 import { Field } from '../components/field.js';
 import { ErrorMessage } from '../components/states.js';
 
-export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+export function SignInPage({ onSignedIn, sessionEnded }: { onSignedIn: () => void; sessionEnded: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -13,6 +13,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <main className="centered narrow">
       <h1>Sign in to Latchkey</h1>
+      {sessionEnded && (
+        <p className="notice" role="status">
+          Your session has ended. Sign in again to continue.
+        </p>
+      )}
       <form
         noValidate
         onSubmit={async (event) => {
