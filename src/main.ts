@@ -24,9 +24,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Latchkey on ${storage.dialectName} at http://${config.host}:${config.port} (API reference at /docs)`);
+  app.log.info(`Latchkey on ${storage.dialectName} at http://${config.host}:${config.port} (dashboard at /, API reference at /docs)`);
   if (!(await latchkey.setup.isInitialized())) {
-    app.log.info('No organization yet: run `npm run latchkey -- init` to create the first organization and its owner.');
+    app.log.info(
+      `No organization yet: open http://${config.host}:${config.port}/ or run \`npm run latchkey -- init\` to create the first organization and its owner.`,
+    );
   }
 }
 
