@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * One fast digest per secret. Tokens carry ~190 random bits, so a slow KDF would add latency and no safety;
@@ -6,5 +6,5 @@ import { createHash, createHmac } from 'node:crypto';
  */
 export function createSecretDigester(pepper: string | undefined): (secret: string) => string {
   if (pepper) return (secret) => createHmac('sha256', pepper).update(secret).digest('base64url');
-  return (secret) => createHash('sha256').update(secret).digest('base64url');
+  return (secret) => hash('sha256', secret, 'base64url');
 }
