@@ -128,6 +128,26 @@ for (const database of TEST_DATABASES) {
       assert.equal((await verify(h, { key: key.secret })).code, 'VALID');
     });
 
+    it('spans several storage statements when one request names more keys than a statement holds', async (t) => {
+      // 5,001 keys: one more than a statement's worth, so every chunked read and write runs twice.
+      const h = await createTestApp(database, { env: { LATCHKEY_BULK_MAX: '5001' } });
+      t.after(() => h.close());
+      const keys = await insertKeys(h, 5001);
+      const ids = keys.map((k) => k.id);
+      const rolled = await bulk(h, { action: 'regenerate', ids, gracePeriodSeconds: 60 });
+      assert.equal(rolled.statusCode, 200);
+      const secrets: string[] = rolled.json().results.map((r: { secret: string }) => r.secret);
+      assert.equal(new Set(secrets).size, 5001);
+      const revoked = await bulk(h, { action: 'revoke', ids });
+      assert.equal(revoked.statusCode, 200);
+      assert.ok(revoked.json().results.every((r: { outcome: string }) => r.outcome === 'revoked'));
+      for (const index of [0, 4999, 5000]) {
+        assert.equal((await verify(h, { key: secrets[index]! })).code, 'REVOKED');
+        assert.equal((await verify(h, { key: keys[index]!.secret })).code, 'REVOKED', 'the rolled-away secret too');
+      }
+      assert.ok([...(await snapshot(h)).values()].filter((k) => ids.includes(k.id)).every((k) => k.revokedAt === h.clock.now()));
+    });
+
     it('handles 1,000 keys in one request: disable, regenerate and revoke', async (t) => {
       const h = await createTestApp(database);
       t.after(() => h.close());
