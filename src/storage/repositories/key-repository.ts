@@ -28,6 +28,12 @@ export interface KeyListFilter {
  */
 const CHUNK = 5000;
 
+/**
+ * Keys per last-used update. Its CASE is searched linearly for every row it updates, so the work grows with the
+ * square of this number: 5,000 made the flush of 100,000 keys three times slower than 500 did.
+ */
+const LAST_USED_CHUNK = 500;
+
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
@@ -386,8 +392,8 @@ export class KeyRepository {
    * A CASE over the ids is plain SQL on both databases, where one UPDATE per key made a large flush take minutes.
    */
   async recordLastUsed(entries: ReadonlyArray<{ keyId: string; at: number }>): Promise<void> {
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      const chunk = entries.slice(i, i + CHUNK);
+    for (let i = 0; i < entries.length; i += LAST_USED_CHUNK) {
+      const chunk = entries.slice(i, i + LAST_USED_CHUNK);
       const at = sql<number>`case id ${sql.join(chunk.map((e) => sql`when ${e.keyId} then cast(${e.at} as bigint)`), sql` `)} end`;
       await this.db
         .updateTable('api_keys')
