@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { Role } from '../api/types.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
 import { grantableRoles, ROLE_SUMMARY } from './grantable-roles.js';
 import { ErrorMessage } from './states.js';
+import { useSubmission } from '../hooks/use-submission.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -16,9 +16,7 @@ export function AddMemberDialog({ ownRole, onClose, onAdded }: { ownRole: Role |
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>(roles.includes('member') ? 'member' : (roles[roles.length - 1] ?? 'viewer'));
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
 
   return (
     <Dialog title="Add member" onClose={onClose}>
@@ -33,11 +31,8 @@ export function AddMemberDialog({ ownRole, onClose, onAdded }: { ownRole: Role |
           if (name.length > 100) found.name = 'Use at most 100 characters.';
           if (password && password.length < 12) found.password = 'Use at least 12 characters, or leave it empty for an existing account.';
           if (password.length > 256) found.password = 'Use at most 256 characters.';
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return focusFirstInvalid(form);
-          setBusy(true);
-          try {
+          if (!check(form, found)) return;
+          await send(form, async () => {
             await api('POST', '/v1/members', {
               email: email.trim(),
               role,
@@ -46,13 +41,7 @@ export function AddMemberDialog({ ownRole, onClose, onAdded }: { ownRole: Role |
             });
             onAdded();
             onClose();
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            focusFirstInvalid(form);
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Email" error={errors.email}>

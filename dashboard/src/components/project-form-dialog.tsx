@@ -1,18 +1,16 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { Project } from '../api/types.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
 import { ErrorMessage } from './states.js';
+import { useSubmission } from '../hooks/use-submission.js';
 
 /** Creates a project, or renames and re-describes one; only changed fields are sent on edit. */
 export function ProjectFormDialog({ project, onClose, onSaved }: { project?: Project; onClose: () => void; onSaved: () => void }) {
   const [name, setName] = useState(project?.name ?? '');
   const [description, setDescription] = useState(project?.description ?? '');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
 
   return (
     <Dialog title={project ? `Edit ${project.name}` : 'Create project'} onClose={onClose}>
@@ -26,26 +24,17 @@ export function ProjectFormDialog({ project, onClose, onSaved }: { project?: Pro
           if (!name.trim()) found.name = 'Name the project.';
           else if (name.trim().length > 100) found.name = 'Use at most 100 characters.';
           if (description.length > 1000) found.description = 'Use at most 1,000 characters.';
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return focusFirstInvalid(form);
+          if (!check(form, found)) return;
           const body: { name?: string; description?: string } = {};
           if (!project || name.trim() !== project.name) body.name = name.trim();
           if (!project ? description.trim() !== '' : description.trim() !== project.description) body.description = description.trim();
           if (project && Object.keys(body).length === 0) return onClose();
-          setBusy(true);
-          try {
+          await send(form, async () => {
             if (project) await api('PATCH', `/v1/projects/${encodeURIComponent(project.id)}`, body);
             else await api('POST', '/v1/projects', body);
             onSaved();
             onClose();
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            focusFirstInvalid(form);
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Name" error={errors.name}>

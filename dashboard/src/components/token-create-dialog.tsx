@@ -1,17 +1,17 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { Catalog, KeyWithSecret } from '../api/types.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useProjectNames } from '../hooks/use-project-names.js';
 import { useSession } from '../session.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
 import { parseExpiryDate, tomorrowInputValue } from '../pages/key-expiry.js';
 import { SecretReveal } from './secret-reveal.js';
 import { ErrorMessage } from './states.js';
 import { TokenPermissionsField } from './token-permissions-field.js';
 import { TokenProjectsField } from './token-projects-field.js';
+import { useSubmission } from '../hooks/use-submission.js';
 
 type Expiry = 'never' | '30d' | '90d' | 'date';
 
@@ -29,9 +29,7 @@ export function TokenCreateDialog({ onClose, onCreated }: { onClose: () => void;
   const [date, setDate] = useState('');
   const [permissions, setPermissions] = useState<string[]>([]);
   const [projectIds, setProjectIds] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
   const [created, setCreated] = useState<KeyWithSecret | null>(null);
   const catalog = useLoad(
     () => (can('latchkey:permissions:read') ? api<Catalog>('GET', '/v1/permissions') : Promise.resolve(null)),
@@ -77,11 +75,8 @@ export function TokenCreateDialog({ onClose, onCreated }: { onClose: () => void;
           event.preventDefault();
           const form = event.currentTarget;
           const found = validate();
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return focusFirstInvalid(form);
-          setBusy(true);
-          try {
+          if (!check(form, found)) return;
+          await send(form, async () => {
             const body = {
               description: description.trim(),
               ...(expiry === 'date' ? { expiresAt: isoOf(parseExpiryDate(date)) } : { expiresIn: expiry }),
@@ -91,13 +86,7 @@ export function TokenCreateDialog({ onClose, onCreated }: { onClose: () => void;
             };
             setCreated(await api<KeyWithSecret>('POST', '/v1/tokens', body));
             onCreated();
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            focusFirstInvalid(form);
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Description" error={errors.description} hint="What the token is for, such as “CI deploys” or “laptop CLI”.">

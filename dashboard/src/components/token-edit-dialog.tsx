@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
 import type { KeyView } from '../api/types.js';
 import { formatDate } from '../format.js';
 import { Dialog } from './dialog.js';
 import { Field } from './field.js';
-import { focusFirstInvalid } from './focus-first-invalid.js';
 import { parseExpiryDate, tomorrowInputValue } from '../pages/key-expiry.js';
 import { ErrorMessage } from './states.js';
 import './token-fields.css';
+import { useSubmission } from '../hooks/use-submission.js';
 
 type Expiry = 'keep' | 'never' | '30d' | '90d' | 'date';
 const DAY = 86_400_000;
@@ -18,9 +18,7 @@ export function TokenEditDialog({ token, onClose, onSaved }: { token: KeyView; o
   const [enabled, setEnabled] = useState(token.enabled);
   const [expiry, setExpiry] = useState<Expiry>('keep');
   const [date, setDate] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
 
   const patch = () => {
     const body: { name?: string; description?: string; enabled?: boolean; expiresAt?: string | null } = {};
@@ -53,23 +51,14 @@ export function TokenEditDialog({ token, onClose, onSaved }: { token: KeyView; o
             const parsed = parseExpiryDate(date);
             if ('error' in parsed) found.expiresAt = parsed.error;
           }
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return focusFirstInvalid(form);
+          if (!check(form, found)) return;
           const body = patch();
           if (Object.keys(body).length === 0) return onClose();
-          setBusy(true);
-          try {
+          await send(form, async () => {
             await api('PATCH', `/v1/tokens/${encodeURIComponent(token.id)}`, body);
             onSaved();
             onClose();
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            focusFirstInvalid(form);
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Description" error={errors.description}>

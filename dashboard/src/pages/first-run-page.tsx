@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { api, setCsrfToken } from '../api/client.js';
 import { Field } from '../components/field.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { ErrorMessage } from '../components/states.js';
-import { setCsrfToken } from '../api/client.js';
 import type { KeyWithSecret, SignInResult } from '../api/types.js';
+import { useSubmission } from '../hooks/use-submission.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -20,9 +20,7 @@ export function validateOwner(values: { organizationName: string; email: string;
 /** On an instance with no organization yet: creates the first organization and its owner, then signs in. */
 export function FirstRunPage({ onDone }: { onDone: () => void }) {
   const [values, setValues] = useState({ organizationName: '', name: '', email: '', password: '', confirm: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
   const [ownerKey, setOwnerKey] = useState<string | null>(null);
   const set = (name: keyof typeof values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
 
@@ -47,23 +45,16 @@ export function FirstRunPage({ onDone }: { onDone: () => void }) {
         noValidate
         onSubmit={async (event) => {
           event.preventDefault();
+          const form = event.currentTarget;
           const found = validateOwner(values);
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return;
-          setBusy(true);
-          try {
+          if (!check(form, found)) return;
+          await send(form, async () => {
             const body = { organizationName: values.organizationName.trim(), email: values.email.trim(), password: values.password, ...(values.name.trim() ? { name: values.name.trim() } : {}) };
             const created = await api<{ ownerKey: KeyWithSecret }>('POST', '/v1/setup', body);
             const session = await api<SignInResult>('POST', '/v1/auth/sign-in', { email: body.email, password: values.password });
             setCsrfToken(session.csrfToken);
             setOwnerKey(created.ownerKey.secret);
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Organization name" error={errors.organizationName}>

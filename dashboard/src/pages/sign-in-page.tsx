@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { api, ApiError, setCsrfToken } from '../api/client.js';
+import { api, setCsrfToken } from '../api/client.js';
 import type { SignInResult } from '../api/types.js';
 import { Field } from '../components/field.js';
 import { ErrorMessage } from '../components/states.js';
+import { useSubmission } from '../hooks/use-submission.js';
 
 export function SignInPage({ onSignedIn, sessionEnded }: { onSignedIn: () => void; sessionEnded: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, check, send } = useSubmission();
   return (
     <main className="centered narrow">
       <h1>Sign in to Latchkey</h1>
@@ -22,23 +21,16 @@ export function SignInPage({ onSignedIn, sessionEnded }: { onSignedIn: () => voi
         noValidate
         onSubmit={async (event) => {
           event.preventDefault();
+          const form = event.currentTarget;
           const found: Record<string, string> = {};
           if (!email.trim()) found.email = 'Enter your email address.';
           if (!password) found.password = 'Enter your password.';
-          setErrors(found);
-          setError(null);
-          if (Object.keys(found).length > 0) return;
-          setBusy(true);
-          try {
+          if (!check(form, found)) return;
+          await send(form, async () => {
             const session = await api<SignInResult>('POST', '/v1/auth/sign-in', { email: email.trim(), password });
             setCsrfToken(session.csrfToken);
             onSignedIn();
-          } catch (caught) {
-            if (caught instanceof ApiError) setErrors(caught.fieldErrors());
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Field label="Email" error={errors.email}>
