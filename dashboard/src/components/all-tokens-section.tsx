@@ -7,9 +7,9 @@ import { useSession } from '../session.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ListPager } from './pager.js';
 import { ShortDate } from './short-date.js';
-import { Empty, ErrorMessage, Loading } from './states.js';
 import { StatusBadge } from './status-badge.js';
 import { tokenLabel } from './token-label.js';
+import { ListBody } from './list-body.js';
 
 type Pending = { token: KeyView; action: 'revoke' | 'delete' };
 
@@ -36,64 +36,57 @@ export function AllTokensSection({ version }: { version: number }) {
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name starts with…" maxLength={100} />
         </label>
       </div>
-      {list.error !== null && <ErrorMessage error={list.error} title="The members' tokens could not be loaded." />}
-      {list.loading && list.items.length === 0 && list.error === null ? (
-        <Loading label="Loading every member's tokens…" />
-      ) : list.items.length === 0 && list.error === null ? (
-        <Empty>{search.trim() ? 'No token name starts with that.' : 'No member has a personal access token.'}</Empty>
-      ) : (
-        list.items.length > 0 && (
-          <table aria-busy={list.loading}>
-            <caption className="visually-hidden">Every member's personal access tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Owner</th>
-                <th scope="col">Token</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((token) => (
-                <tr key={token.id}>
-                  <td className="owner">
-                    {token.ownerUserId ? (
-                      <span title={token.ownerUserId}>{emails.get(token.ownerUserId) ?? <span className="mono">{token.ownerUserId}</span>}</span>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>
-                    {tokenLabel(token)}
-                    <div className="mono hint">{token.start}…</div>
-                  </td>
-                  <td>
-                    <ShortDate iso={token.expiresAt} />
-                  </td>
-                  <td>
-                    <ShortDate iso={token.lastUsedAt} />
-                  </td>
-                  <td>
-                    <StatusBadge keyView={token} />
-                  </td>
-                  <td className="row-actions">
-                    {token.status !== 'revoked' && (
-                      <button type="button" aria-label={`Revoke ${tokenLabel(token)}`} onClick={() => setPending({ token, action: 'revoke' })}>
-                        Revoke
-                      </button>
-                    )}
-                    <button type="button" aria-label={`Delete ${tokenLabel(token)}`} onClick={() => setPending({ token, action: 'delete' })}>
-                      Delete
+      <ListBody list={list} errorTitle="The members' tokens could not be loaded." loadingLabel="Loading every member's tokens…" empty={search.trim() ? 'No token name starts with that.' : 'No member has a personal access token.'}>
+        <table aria-busy={list.loading}>
+          <caption className="visually-hidden">Every member's personal access tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Owner</th>
+              <th scope="col">Token</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((token) => (
+              <tr key={token.id}>
+                <td className="owner">
+                  {token.ownerUserId ? (
+                    <span title={token.ownerUserId}>{emails.get(token.ownerUserId) ?? <span className="mono">{token.ownerUserId}</span>}</span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {tokenLabel(token)}
+                  <div className="mono hint">{token.start}…</div>
+                </td>
+                <td>
+                  <ShortDate iso={token.expiresAt} />
+                </td>
+                <td>
+                  <ShortDate iso={token.lastUsedAt} />
+                </td>
+                <td>
+                  <StatusBadge keyView={token} />
+                </td>
+                <td className="row-actions">
+                  {token.status !== 'revoked' && (
+                    <button type="button" aria-label={`Revoke ${tokenLabel(token)}`} onClick={() => setPending({ token, action: 'revoke' })}>
+                      Revoke
                     </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
+                  )}
+                  <button type="button" aria-label={`Delete ${tokenLabel(token)}`} onClick={() => setPending({ token, action: 'delete' })}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
       <ListPager list={list} />
       {pending && (
         <ConfirmDialog

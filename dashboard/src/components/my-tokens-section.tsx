@@ -7,10 +7,10 @@ import { ConfirmDialog } from './confirm-dialog.js';
 import { PermissionChips } from '../pages/permission-chips.js';
 import { ListPager } from './pager.js';
 import { ShortDate } from './short-date.js';
-import { Empty, ErrorMessage, Loading } from './states.js';
 import { StatusBadge } from './status-badge.js';
 import { TokenEditDialog } from './token-edit-dialog.js';
 import { tokenLabel } from './token-label.js';
+import { ListBody } from './list-body.js';
 
 /** The signed-in member's own tokens. `version` changes when a token was created elsewhere on the page. */
 export function MyTokensSection({ version }: { version: number }) {
@@ -33,68 +33,61 @@ export function MyTokensSection({ version }: { version: number }) {
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name starts with…" maxLength={100} />
         </label>
       </div>
-      {list.error !== null && <ErrorMessage error={list.error} title="Your tokens could not be loaded." />}
-      {list.loading && list.items.length === 0 && list.error === null ? (
-        <Loading label="Loading your tokens…" />
-      ) : list.items.length === 0 && list.error === null ? (
-        <Empty>{search.trim() ? 'No token name starts with that.' : 'You have no personal access tokens yet.'}</Empty>
-      ) : (
-        list.items.length > 0 && (
-          <table aria-busy={list.loading}>
-            <caption className="visually-hidden">Your personal access tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Description</th>
-                <th scope="col">Start</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                {writable && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((token) => (
-                <tr key={token.id}>
-                  <td>
-                    {tokenLabel(token)}
-                    {token.name !== token.description && token.description && <div className="hint">{token.name}</div>}
-                  </td>
-                  <td className="mono">{token.start}…</td>
-                  <td>
-                    {token.permissions.length === 1 && token.permissions[0] === '*' ? (
-                      <span title="The token holds *: it may do whatever your role allows.">Your role's permissions</span>
-                    ) : (
-                      <PermissionChips permissions={token.permissions} keyName={tokenLabel(token)} />
-                    )}
-                  </td>
-                  <td>
-                    <ShortDate iso={token.expiresAt} />
-                  </td>
-                  <td>
-                    <ShortDate iso={token.lastUsedAt} />
-                  </td>
-                  <td>
-                    <StatusBadge keyView={token} />
-                  </td>
-                  {writable && (
-                    <td className="row-actions">
-                      {token.status !== 'revoked' && (
-                        <button type="button" aria-label={`Edit ${tokenLabel(token)}`} onClick={() => setEditing(token)}>
-                          Edit
-                        </button>
-                      )}
-                      <button type="button" aria-label={`Delete ${tokenLabel(token)}`} onClick={() => setDeleting(token)}>
-                        Delete
-                      </button>
-                    </td>
+      <ListBody list={list} errorTitle="Your tokens could not be loaded." loadingLabel="Loading your tokens…" empty={search.trim() ? 'No token name starts with that.' : 'You have no personal access tokens yet.'}>
+        <table aria-busy={list.loading}>
+          <caption className="visually-hidden">Your personal access tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Description</th>
+              <th scope="col">Start</th>
+              <th scope="col">Permissions</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
+              {writable && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((token) => (
+              <tr key={token.id}>
+                <td>
+                  {tokenLabel(token)}
+                  {token.name !== token.description && token.description && <div className="hint">{token.name}</div>}
+                </td>
+                <td className="mono">{token.start}…</td>
+                <td>
+                  {token.permissions.length === 1 && token.permissions[0] === '*' ? (
+                    <span title="The token holds *: it may do whatever your role allows.">Your role's permissions</span>
+                  ) : (
+                    <PermissionChips permissions={token.permissions} keyName={tokenLabel(token)} />
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
+                </td>
+                <td>
+                  <ShortDate iso={token.expiresAt} />
+                </td>
+                <td>
+                  <ShortDate iso={token.lastUsedAt} />
+                </td>
+                <td>
+                  <StatusBadge keyView={token} />
+                </td>
+                {writable && (
+                  <td className="row-actions">
+                    {token.status !== 'revoked' && (
+                      <button type="button" aria-label={`Edit ${tokenLabel(token)}`} onClick={() => setEditing(token)}>
+                        Edit
+                      </button>
+                    )}
+                    <button type="button" aria-label={`Delete ${tokenLabel(token)}`} onClick={() => setDeleting(token)}>
+                      Delete
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
       <ListPager list={list} />
       {editing && <TokenEditDialog token={editing} onClose={() => setEditing(null)} onSaved={list.reload} />}
       {deleting && (

@@ -6,7 +6,6 @@ import { AuditEventDialog } from '../components/audit-event-dialog.js';
 import { type AuditFilterValues, AuditFilters } from '../components/audit-filters.js';
 import { AuditTarget } from '../components/audit-target.js';
 import { ListPager } from '../components/pager.js';
-import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDate } from '../format.js';
 import { useCursorList } from '../hooks/use-cursor-list.js';
 import { useMemberEmails } from '../hooks/use-member-emails.js';
@@ -14,6 +13,7 @@ import { useProjectNames } from '../hooks/use-project-names.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import './audit-page.css';
+import { ListBody } from '../components/list-body.js';
 
 const FIELDS = ['action', 'actorId', 'targetId', 'since', 'until'] as const;
 
@@ -72,54 +72,47 @@ export function AuditPage() {
         initial={applied}
         onApply={(values) => navigate(withQuery('/audit', { ...values }))}
       />
-      {list.error !== null && <ErrorMessage error={list.error} title="The audit log could not be loaded." />}
-      {list.loading && list.items.length === 0 && list.error === null ? (
-        <Loading label="Loading events…" />
-      ) : list.items.length === 0 && list.error === null ? (
-        <Empty>{filtered ? 'No events match these filters.' : 'No events yet.'}</Empty>
-      ) : (
-        list.items.length > 0 && (
-          <div className="table-scroll">
-          <table aria-busy={list.loading}>
-            <caption className="visually-hidden">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
-                <th scope="col">IP</th>
-                <th scope="col">Request ID</th>
+      <ListBody list={list} errorTitle="The audit log could not be loaded." loadingLabel="Loading events…" empty={filtered ? 'No events match these filters.' : 'No events yet.'}>
+        <div className="table-scroll">
+        <table aria-busy={list.loading}>
+          <caption className="visually-hidden">Audit events, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Action</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Target</th>
+              <th scope="col">IP</th>
+              <th scope="col">Request ID</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((event) => (
+              <tr key={event.id}>
+                <td className="when">
+                  <button type="button" className="link" onClick={() => setOpen(event)} title={formatDate(event.createdAt)}>
+                    <time dateTime={event.createdAt}>{compactDate(event.createdAt)}</time>
+                  </button>
+                </td>
+                <td>
+                  <button type="button" className="link mono action" aria-label={`View ${event.action}`} onClick={() => setOpen(event)}>
+                    {event.action}
+                  </button>
+                </td>
+                <td className="party">
+                  <AuditActor actor={event.actor} emails={emails} />
+                </td>
+                <td className="party">
+                  <AuditTarget target={event.target} emails={emails} projectNames={projectNames} />
+                </td>
+                <td className="mono ip">{event.ip ?? '—'}</td>
+                <td className="mono request-id">{event.requestId ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.items.map((event) => (
-                <tr key={event.id}>
-                  <td className="when">
-                    <button type="button" className="link" onClick={() => setOpen(event)} title={formatDate(event.createdAt)}>
-                      <time dateTime={event.createdAt}>{compactDate(event.createdAt)}</time>
-                    </button>
-                  </td>
-                  <td>
-                    <button type="button" className="link mono action" aria-label={`View ${event.action}`} onClick={() => setOpen(event)}>
-                      {event.action}
-                    </button>
-                  </td>
-                  <td className="party">
-                    <AuditActor actor={event.actor} emails={emails} />
-                  </td>
-                  <td className="party">
-                    <AuditTarget target={event.target} emails={emails} projectNames={projectNames} />
-                  </td>
-                  <td className="mono ip">{event.ip ?? '—'}</td>
-                  <td className="mono request-id">{event.requestId ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </div>
-        )
-      )}
+            ))}
+          </tbody>
+        </table>
+        </div>
+      </ListBody>
       <ListPager list={list} />
       {open && <AuditEventDialog event={open} emails={emails} projectNames={projectNames} onClose={() => setOpen(null)} />}
     </section>

@@ -5,10 +5,10 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ListPager } from '../components/pager.js';
 import { ProjectFormDialog } from '../components/project-form-dialog.js';
 import { ShortDate } from '../components/short-date.js';
-import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { useCursorList } from '../hooks/use-cursor-list.js';
 import { useSession } from '../session.js';
 import './projects-page.css';
+import { ListBody } from '../components/list-body.js';
 
 /** The organization's projects, which keys and tokens may be confined to. */
 export function ProjectsPage() {
@@ -38,53 +38,46 @@ export function ProjectsPage() {
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name starts with…" maxLength={100} />
         </label>
       </div>
-      {list.error !== null && <ErrorMessage error={list.error} title="The projects could not be loaded." />}
-      {list.loading && list.items.length === 0 && list.error === null ? (
-        <Loading label="Loading projects…" />
-      ) : list.items.length === 0 && list.error === null ? (
-        <Empty>{search.trim() ? 'No project name starts with that.' : writable ? 'No projects yet. Create one to confine keys to it.' : 'No projects yet.'}</Empty>
-      ) : (
-        list.items.length > 0 && (
-          <table aria-busy={list.loading}>
-            <caption className="visually-hidden">Projects</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">ID</th>
-                <th scope="col">Created</th>
-                <th scope="col">Updated</th>
-                {writable && <th scope="col">Actions</th>}
+      <ListBody list={list} errorTitle="The projects could not be loaded." loadingLabel="Loading projects…" empty={search.trim() ? 'No project name starts with that.' : writable ? 'No projects yet. Create one to confine keys to it.' : 'No projects yet.'}>
+        <table aria-busy={list.loading}>
+          <caption className="visually-hidden">Projects</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Description</th>
+              <th scope="col">ID</th>
+              <th scope="col">Created</th>
+              <th scope="col">Updated</th>
+              {writable && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((project) => (
+              <tr key={project.id}>
+                <td>{project.name}</td>
+                <td className="description">{project.description || <span className="hint">—</span>}</td>
+                <td className="mono">{project.id}</td>
+                <td>
+                  <ShortDate iso={project.createdAt} />
+                </td>
+                <td>
+                  <ShortDate iso={project.updatedAt} />
+                </td>
+                {writable && (
+                  <td className="row-actions">
+                    <button type="button" aria-label={`Edit ${project.name}`} onClick={() => setDialog({ kind: 'edit', project })}>
+                      Edit
+                    </button>
+                    <button type="button" aria-label={`Delete ${project.name}`} onClick={() => setDialog({ kind: 'delete', project })}>
+                      Delete
+                    </button>
+                  </td>
+                )}
               </tr>
-            </thead>
-            <tbody>
-              {list.items.map((project) => (
-                <tr key={project.id}>
-                  <td>{project.name}</td>
-                  <td className="description">{project.description || <span className="hint">—</span>}</td>
-                  <td className="mono">{project.id}</td>
-                  <td>
-                    <ShortDate iso={project.createdAt} />
-                  </td>
-                  <td>
-                    <ShortDate iso={project.updatedAt} />
-                  </td>
-                  {writable && (
-                    <td className="row-actions">
-                      <button type="button" aria-label={`Edit ${project.name}`} onClick={() => setDialog({ kind: 'edit', project })}>
-                        Edit
-                      </button>
-                      <button type="button" aria-label={`Delete ${project.name}`} onClick={() => setDialog({ kind: 'delete', project })}>
-                        Delete
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
       <ListPager list={list} />
       {dialog?.kind === 'create' && <ProjectFormDialog onClose={() => setDialog(null)} onSaved={list.reload} />}
       {dialog?.kind === 'edit' && <ProjectFormDialog project={dialog.project} onClose={() => setDialog(null)} onSaved={list.reload} />}
