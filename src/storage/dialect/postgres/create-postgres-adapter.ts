@@ -1,6 +1,6 @@
-import { PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DialectAdapter } from '../dialect-adapter.js';
+import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
 
 // Epoch-millisecond timestamps and counts are bigint columns; they stay far below 2^53, so numbers are exact.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -20,11 +20,12 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  const schema = options.schema ?? 'public';
   return {
     name: 'postgres',
-    dialect: new PostgresDialect({ pool }),
+    dialect: new SchemaScopedPostgresDialect({ pool }, schema),
     pingSql: 'select 1',
-    migrationTableSchema: options.schema ?? 'public',
+    migrationTableSchema: schema,
     // Name search is a range scan, which matches prefixes only under byte order; the database default may be a
     // linguistic collation (en_US.UTF-8), so the searched column uses "C".
     migrationContext: { bytewiseCollation: '"C"' },
