@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { accessLevel, coveredByAny, covers, isWildcard, PERMISSION_PATTERN } from '../../src/domain/permission-pattern.js';
+import { fcParams } from '../helpers/fc-seed.js';
 
 /** Permission names and patterns over a small vocabulary, so generated pairs often relate to each other. */
 const segment = fc.constantFrom('tests', 'reports', 'daily', 'read', 'write', 'admin', 'x');
@@ -56,11 +57,11 @@ describe('covers(): does a grant give what a permission names', () => {
   });
 
   it('is reflexive, and `*` covers everything', () => {
-    fc.assert(fc.property(pattern, (p) => covers(p, p) && covers('*', p)));
+    fc.assert(fc.property(pattern, (p) => covers(p, p) && covers('*', p)), fcParams());
   });
 
   it('is transitive', () => {
-    fc.assert(fc.property(pattern, pattern, pattern, (a, b, c) => !(covers(a, b) && covers(b, c)) || covers(a, c)), { numRuns: 5000 });
+    fc.assert(fc.property(pattern, pattern, pattern, (a, b, c) => !(covers(a, b) && covers(b, c)) || covers(a, c)), fcParams({ numRuns: 5000 }));
   });
 
   it('grants a wildcard only from a wildcard at or above it', () => {
@@ -69,7 +70,7 @@ describe('covers(): does a grant give what a permission names', () => {
         if (!isWildcard(wanted) || !covers(grant, wanted)) return true;
         return grant === '*' || (isWildcard(grant) && wanted.startsWith(grant.slice(0, -1)));
       }),
-      { numRuns: 5000 },
+      fcParams({ numRuns: 5000 }),
     );
   });
 
@@ -80,7 +81,7 @@ describe('covers(): does a grant give what a permission names', () => {
         const cut = (s: string) => s.slice(0, s.lastIndexOf(':') + 1);
         return cut(grant) === cut(wanted) && accessLevel(grant) !== null && accessLevel(wanted) !== null;
       }),
-      { numRuns: 5000 },
+      fcParams({ numRuns: 5000 }),
     );
   });
 
@@ -88,7 +89,7 @@ describe('covers(): does a grant give what a permission names', () => {
     assert.equal(coveredByAny([], 'tests:read'), false);
     assert.equal(coveredByAny(['reports:read', 'tests:write'], 'tests:read'), true);
     assert.equal(coveredByAny(['reports:read', 'tests:write'], 'tests:admin'), false);
-    fc.assert(fc.property(fc.array(pattern, { maxLength: 5 }), pattern, (set, p) => coveredByAny(set, p) === set.some((g) => covers(g, p))));
+    fc.assert(fc.property(fc.array(pattern, { maxLength: 5 }), pattern, (set, p) => coveredByAny(set, p) === set.some((g) => covers(g, p))), fcParams());
     assert.deepEqual(['tests:read', 'tests:write', 'admin', 'tests:deploy', 'tests:*', 'read:tests'].map(accessLevel), ['read', 'write', 'admin', null, null, null]);
   });
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AppError } from '../../src/domain/app-error.js';
 import { evaluatePermissionQuery, parsePermissionQuery, type PermissionQuery, queryPermissions } from '../../src/domain/permission-query.js';
+import { fcParams } from '../helpers/fc-seed.js';
 
 const perm = (name: string): PermissionQuery => ({ op: 'perm', name });
 const and = (left: PermissionQuery, right: PermissionQuery): PermissionQuery => ({ op: 'and', left, right });
@@ -91,7 +92,7 @@ describe('permission queries', () => {
         assert.deepEqual(parsed, q);
         return evaluatePermissionQuery(parsed, (n) => heldSet.has(n)) === direct(q, heldSet);
       }),
-      { numRuns: 2000 },
+      fcParams({ numRuns: 2000 }),
     );
   });
 
