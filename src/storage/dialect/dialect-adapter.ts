@@ -9,8 +9,9 @@ export interface DialectAdapter {
   /** Cheap round trip used by the readiness probe. */
   readonly pingSql: string;
   /**
-   * The schema holding Kysely's migration bookkeeping. Without it, Kysely's introspection would find those tables
-   * in any schema of the database and skip creating them in ours.
+   * The schema holding Kysely's migration bookkeeping. Without it, the Migrator would accept those tables in any
+   * schema its introspection sees and skip creating them in ours (PostgreSQL's introspection is also limited to
+   * this schema: see schema-scoped-postgres-dialect.ts).
    */
   readonly migrationTableSchema?: string;
   /** What the migrations need to know: the collation that compares text byte by byte, if not the default. */
