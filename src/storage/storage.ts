@@ -1,20 +1,41 @@
 import { Kysely, Migrator, sql } from 'kysely';
-import { AppError } from '../domain/app-error.js';
+import type { AppError } from '../domain/app-error.js';
+import { storageUnavailable } from '../domain/storage-unavailable.js';
 import type { DialectAdapter } from './dialect/dialect-adapter.js';
+import { faultAwareDialect } from './fault-aware-dialect.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
+import { StorageHealth } from './storage-health.js';
+import { DEFAULT_STORAGE_TIMEOUTS } from './storage-timeouts.js';
+
+export interface StorageSettings {
+  /** Longest wait for a free connection. */
+  acquireMs?: number;
+}
 
 /**
  * The one door to persistence. Services see repositories and transactions, never SQL, and never learn which
- * database is underneath.
+ * database is underneath. Every statement passes through a fault-aware driver, so a database that is down,
+ * frozen or out of resources surfaces as STORAGE_UNAVAILABLE (503) from any repository call, in a transaction or
+ * not, and `health` knows since when storage has been failing.
  */
 export class Storage {
   readonly repos: Repositories;
+  readonly health = new StorageHealth();
   private readonly db: Kysely<Database>;
 
-  constructor(private readonly adapter: DialectAdapter) {
-    this.db = new Kysely<Database>({ dialect: adapter.dialect });
+  constructor(
+    private readonly adapter: DialectAdapter,
+    settings: StorageSettings = {},
+  ) {
+    const dialect = faultAwareDialect(adapter.dialect, {
+      isUnavailable: (error) => adapter.isUnavailable(error),
+      toError: storageUnavailable,
+      health: this.health,
+      acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
+    });
+    this.db = new Kysely<Database>({ dialect });
     this.repos = bindRepositories(this.db);
   }
 
@@ -51,12 +72,23 @@ export class Storage {
     if (this.adapter.maintenanceSql) await sql.raw(this.adapter.maintenanceSql).execute(this.db);
   }
 
-  async ping(): Promise<boolean> {
+  /** A round trip that answers false, rather than waiting, when storage has not answered within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answered = sql
+      .raw(this.adapter.pingSql)
+      .execute(this.db)
+      .then(
+        () => true,
+        () => false,
+      );
     try {
-      await sql.raw(this.adapter.pingSql).execute(this.db);
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

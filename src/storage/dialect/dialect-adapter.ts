@@ -6,6 +6,12 @@ export interface DialectAdapter {
   readonly dialect: Dialect;
   /** True when a driver error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * True when a driver error means the database cannot be reached or cannot answer now (connection refused or
+   * lost, shutdown, out of resources, a timeout, a lock held past the busy timeout, a disk error): a fault of
+   * the surroundings, answered 503, as opposed to a bug, answered 500.
+   */
+  isUnavailable(error: unknown): boolean;
   /** Cheap round trip used by the readiness probe. */
   readonly pingSql: string;
   /**
