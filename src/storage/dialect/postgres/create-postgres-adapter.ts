@@ -38,7 +38,7 @@ export function isPostgresUnavailable(error: unknown): boolean {
  * Hands Kysely pool clients that remember a connection-level failure. pg's client-side query timeout gives up
  * on a statement but leaves it queued on the connection; such a client, or one whose server went away, is
  * answered at once from then on (so the rollback after a failed statement does not wait a second timeout) and
- * is destroyed on release instead of going back to the pool.
+ * is destroyed on release instead of going back to the pool. A connection lost while checked out does the same.
  */
 function faultAwarePool(pool: pg.Pool): PostgresPool {
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
@@ -58,6 +58,11 @@ function faultAwarePool(pool: pg.Pool): PostgresPool {
           }) as PostgresPoolClient['query'],
           release: () => client.release(fault ?? undefined),
         };
+        // pg-pool listens for errors only on idle clients; a server shutting down while a transaction holds this
+        // one between statements would otherwise be an unhandled 'error' event, which ends the process.
+        client.on('error', (error: Error) => {
+          fault ??= error;
+        });
         wrappers.set(client, wrapper);
       }
       return wrapper;
