@@ -26,7 +26,10 @@ export class CredentialResolver {
       // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage
       // health keeps wall-clock time (queries are timed by it), hence Date.now rather than the service clock.
       const failingSince = this.ctx.storage.health.failingSince;
-      if (failingSince !== 0 && Date.now() - failingSince >= this.ctx.config.outageGraceMs) throw storageUnavailable();
+      if (failingSince !== 0 && Date.now() - failingSince >= this.ctx.config.outageGraceMs) {
+        this.ctx.storage.probe();
+        throw storageUnavailable();
+      }
       return cached;
     }
     const generation = this.ctx.cache.generation;

@@ -28,6 +28,8 @@ export function faultAwareDialect(inner: Dialect, policy: FaultPolicy): Dialect 
 class FaultAwareConnection implements DatabaseConnection {
   /** Set once a statement on this checkout met a fault; a failing rollback then changes nothing. */
   faulted = false;
+  /** While true, statements are transaction control (begin, rollback): their success says nothing about health. */
+  control = false;
 
   constructor(
     readonly inner: DatabaseConnection,
@@ -38,7 +40,7 @@ class FaultAwareConnection implements DatabaseConnection {
     const started = Date.now();
     try {
       const result = await this.inner.executeQuery<R>(query);
-      this.policy.health.succeeded(started);
+      if (!this.control) this.policy.health.succeeded(started);
       return result;
     } catch (error) {
       throw this.fault(error, started);
@@ -98,9 +100,16 @@ class FaultAwareDriver implements Driver {
     }
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    // The inner driver issues its statements through our connection, so they are mapped and timed like any other.
-    return this.inner.beginTransaction(connection, settings);
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    // The inner driver issues its statements through our connection, so they are mapped and timed like any other;
+    // SQLite's deferred `begin` succeeds even when the database is locked, so it does not count as an answer.
+    const wrapped = connection as FaultAwareConnection;
+    wrapped.control = true;
+    try {
+      await this.inner.beginTransaction(connection, settings);
+    } finally {
+      wrapped.control = false;
+    }
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -108,13 +117,17 @@ class FaultAwareDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const wrapped = connection as FaultAwareConnection;
+    wrapped.control = true;
     try {
       await this.inner.rollbackTransaction(connection);
     } catch (error) {
       // After a fault the rollback often fails too (dead connection, or SQLite already rolled back); the
       // original fault is what the caller must see, and Kysely rethrows it once this returns.
-      if ((connection as FaultAwareConnection).faulted) return;
+      if (wrapped.faulted) return;
       throw error;
+    } finally {
+      wrapped.control = false;
     }
   }
 

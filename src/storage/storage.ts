@@ -9,6 +9,8 @@ import type { Database } from './schema.js';
 import { StorageHealth } from './storage-health.js';
 import { DEFAULT_STORAGE_TIMEOUTS } from './storage-timeouts.js';
 
+const PROBE_TIMEOUT_MS = 5_000;
+
 export interface StorageSettings {
   /** Longest wait for a free connection. */
   acquireMs?: number;
@@ -24,6 +26,8 @@ export class Storage {
   readonly repos: Repositories;
   readonly health = new StorageHealth();
   private readonly db: Kysely<Database>;
+  private probing = false;
+  private lastProbe = 0;
 
   constructor(
     private readonly adapter: DialectAdapter,
@@ -90,6 +94,20 @@ export class Storage {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Asks storage for a round trip in the background, at most once a second, so that an outage is seen to end
+   * even when every request is refused before reaching storage (cached credentials past the outage grace).
+   */
+  probe(): void {
+    const now = Date.now();
+    if (this.probing || now - this.lastProbe < 1000) return;
+    this.probing = true;
+    this.lastProbe = now;
+    void this.ping(PROBE_TIMEOUT_MS).finally(() => {
+      this.probing = false;
+    });
   }
 
   async close(): Promise<void> {
