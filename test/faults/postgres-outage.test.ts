@@ -91,6 +91,8 @@ describe('PostgreSQL outage on a private cluster', () => {
       const kinds: Record<string, () => ReturnType<typeof call>> = {
         verifyCached: () => call('POST', '/v1/keys/verify', verifier.secret, { key: target.secret }),
         verifyUncached: () => call('POST', '/v1/keys/verify', verifier.secret, { key: uncached.secret }),
+        // A query string sends the same verification through Fastify's route instead of the fast path.
+        verifyUncachedRoute: () => call('POST', '/v1/keys/verify?via=route', verifier.secret, { key: uncached.secret }),
         list: () => call('GET', '/v1/keys?limit=5', ownerKey),
         whoami: () => call('GET', '/v1/whoami', ownerKey),
         revoke: () => call('POST', `/v1/keys/${victim.id}/revoke`, ownerKey),
@@ -191,6 +193,7 @@ describe('PostgreSQL outage on a private cluster', () => {
       // The first uncached key was verified, hence cached, after the restart.
       const uncached2 = await create('uncached2', ['latchkey:keys:read']);
       kinds.verifyUncached = () => call('POST', '/v1/keys/verify', verifier.secret, { key: uncached2.secret });
+      kinds.verifyUncachedRoute = () => call('POST', '/v1/keys/verify?via=route', verifier.secret, { key: uncached2.secret });
       server.freeze();
       const frozenAt = Date.now();
       const ready = await call('GET', '/readyz', null);
