@@ -2,7 +2,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import type { AppError } from '../domain/app-error.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import type { DialectAdapter } from './dialect/dialect-adapter.js';
-import { faultAwareDialect } from './fault-aware-dialect.js';
+import { type FaultPolicy, faultAwareDialect } from './fault-aware-dialect.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
@@ -29,17 +29,19 @@ export class Storage {
   private probing = false;
   private lastProbe = 0;
 
+  private readonly policy: FaultPolicy;
+
   constructor(
     private readonly adapter: DialectAdapter,
     settings: StorageSettings = {},
   ) {
-    const dialect = faultAwareDialect(adapter.dialect, {
+    this.policy = {
       isUnavailable: (error) => adapter.isUnavailable(error),
       toError: storageUnavailable,
       health: this.health,
       acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
-    });
-    this.db = new Kysely<Database>({ dialect });
+    };
+    this.db = new Kysely<Database>({ dialect: faultAwareDialect(adapter.dialect, this.policy) });
     this.repos = bindRepositories(this.db);
   }
 
@@ -61,14 +63,20 @@ export class Storage {
   }
 
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({
-      db: this.db,
-      provider: createMigrationProvider(this.adapter.migrationContext),
-      ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
-    });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const separate = this.adapter.createMigrationDialect?.();
+    const db = separate ? new Kysely<Database>({ dialect: faultAwareDialect(separate, this.policy) }) : this.db;
+    try {
+      const migrator = new Migrator({
+        db,
+        provider: createMigrationProvider(this.adapter.migrationContext),
+        ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      if (separate) await db.destroy();
+    }
   }
 
   /** Periodic upkeep (SQLite's statistics); a no-op where the database looks after itself. */

@@ -21,6 +21,11 @@ export interface DialectAdapter {
   readonly migrationTableSchema?: string;
   /** What the migrations need to know: the collation that compares text byte by byte, if not the default. */
   readonly migrationContext: MigrationContext;
+  /**
+   * A short-lived connection for migrations, without the statement timeout: building an index on a large table
+   * may rightly take longer than any request should. Absent where the database has no such timeout (SQLite).
+   */
+  createMigrationDialect?(): Dialect;
   /** Periodic upkeep that keeps query plans good as tables grow; null when the database does its own. */
   readonly maintenanceSql: string | null;
 }

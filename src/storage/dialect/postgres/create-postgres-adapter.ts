@@ -73,11 +73,15 @@ function faultAwarePool(pool: pg.Pool): PostgresPool {
 
 export function createPostgresAdapter(options: PostgresOptions): DialectAdapter {
   const timeouts = { ...DEFAULT_STORAGE_TIMEOUTS, ...options.timeouts };
-  const pool = new pg.Pool({
+  const common = {
     connectionString: options.connectionString,
-    max: options.poolSize ?? 10,
     // Bounds both opening a connection and waiting in pg-pool's queue for one.
     connectionTimeoutMillis: timeouts.connectMs,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  };
+  const pool = new pg.Pool({
+    ...common,
+    max: options.poolSize ?? 10,
     // The server cancels a slow statement itself (57014)...
     statement_timeout: timeouts.statementMs,
     // ...but a frozen server keeps the TCP connection open and answers nothing, so the client gives up too,
@@ -85,7 +89,6 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     query_timeout: timeouts.statementMs + 500,
     // A client never leaves a transaction open on purpose; one left open by a lost client must not hold locks.
     idle_in_transaction_session_timeout: Math.max(timeouts.statementMs * 2, 10_000),
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -94,6 +97,11 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     dialect: new PostgresDialect({ pool: faultAwarePool(pool) }),
     pingSql: 'select 1',
     migrationTableSchema: options.schema ?? 'public',
+    createMigrationDialect() {
+      const migrationPool = new pg.Pool({ ...common, max: 1 });
+      migrationPool.on('error', () => {});
+      return new PostgresDialect({ pool: faultAwarePool(migrationPool) });
+    },
     // Name search is a range scan, which matches prefixes only under byte order; the database default may be a
     // linguistic collation (en_US.UTF-8), so the searched column uses "C".
     migrationContext: { bytewiseCollation: '"C"' },
