@@ -156,6 +156,20 @@ describe('sqlite: storage faults', () => {
     assertUnavailable(await h.call('POST', '/v1/keys/verify', h.ownerKey, { key: target.secret }), 'cached verification');
   });
 
+  it('a query that waits longer than LATCHKEY_DB_ACQUIRE_TIMEOUT_MS for the connection answers 503, and the connection is not leaked', async (t) => {
+    const h = await fileApp(t, { LATCHKEY_DB_ACQUIRE_TIMEOUT_MS: '200' });
+    let release!: () => void;
+    // A transaction that stalls holds SQLite's single connection; everything else waits for it.
+    const held = h.storage.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    const started = Date.now();
+    assertUnavailable(await h.call('GET', '/v1/keys', h.ownerKey), 'a listing behind a stalled transaction');
+    assert.ok(Date.now() - started < 3000, `answered in ${Date.now() - started} ms`);
+    release();
+    await held;
+    assert.equal((await h.call('GET', '/v1/keys', h.ownerKey)).statusCode, 200);
+    assert.equal((await h.call('GET', '/v1/keys', h.ownerKey)).statusCode, 200);
+  });
+
   it('creates the data folder 0700 and the database, WAL and SHM files 0600', async (t) => {
     const h = await fileApp(t);
     await h.create('a-write-so-the-wal-exists');

@@ -70,7 +70,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     }
   };
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   // Settings in the file rather than on pg_ctl's command line, so a restart gets them too.
   const conf = join(data, 'postgresql.conf');
   appendFileSync(
