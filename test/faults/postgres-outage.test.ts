@@ -172,6 +172,8 @@ describe('PostgreSQL outage on a private cluster', () => {
 
       // Stopped: pg_ctl stop -m fast. The load after the stop sees only faults, and cached keys for the grace only.
       server.stop('fast');
+      const stoppedReady = await call('GET', '/readyz', null);
+      assert.deepEqual([stoppedReady.response.status, stoppedReady.json.error?.code, stoppedReady.response.headers.get('retry-after')], [503, 'STORAGE_UNAVAILABLE', '5']);
       const stoppedAnswers = await load(GRACE_MS + 1500);
       const stoppedSince = storage.health.failingSince;
       assertOutageAnswers(stoppedAnswers, stoppedSince, 'stopped');

@@ -22,12 +22,17 @@ export interface PrivatePostgres {
 
 /** Why a private cluster cannot be made here, or null when it can. */
 export function privatePostgresProblem(): string | null {
-  if (!findBin()) return 'no initdb under /usr/lib/postgresql/*/bin (install the postgresql package)';
+  if (!findBin()) {
+    const where = process.env.LATCHKEY_TEST_PG_BIN ? `in LATCHKEY_TEST_PG_BIN (${process.env.LATCHKEY_TEST_PG_BIN})` : 'under /usr/lib/postgresql/*/bin';
+    return `no initdb and pg_ctl ${where}: install the PostgreSQL server package or set LATCHKEY_TEST_PG_BIN`;
+  }
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no postgres user to run the server as';
   return null;
 }
 
 function findBin(): string | null {
+  const chosen = process.env.LATCHKEY_TEST_PG_BIN;
+  if (chosen) return existsSync(join(chosen, 'initdb')) && existsSync(join(chosen, 'pg_ctl')) ? chosen : null;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
