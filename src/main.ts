@@ -1,15 +1,22 @@
 import { loadConfig } from './config/load-config.js';
 import { buildApp } from './server/build-app.js';
 import { createLatchkey } from './services/create-latchkey.js';
+import type { BackgroundLog } from './services/usage-recorder.js';
 import { openStorage } from './storage/open-storage.js';
 
 /** `npm start`: migrate, serve, and on SIGINT/SIGTERM stop taking requests, flush usage, close storage. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storageTimeouts });
   await storage.migrate();
-  const latchkey = createLatchkey(config, storage);
+  // Background work starts only after the app (and so its logger) exists; until then nothing is logged.
+  let log: BackgroundLog | undefined;
+  const latchkey = createLatchkey(config, storage, {
+    log: { warn: (details, message) => log?.warn(details, message), error: (details, message) => log?.error(details, message) },
+    onBackgroundError: (err) => log?.error({ err }, 'background task failed'),
+  });
   const app = await buildApp(latchkey);
+  log = app.log;
   latchkey.start();
   let stopping = false;
   const stop = async (signal: string) => {
@@ -33,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  // A storage fault's message is the generic one clients see; the driver's reason is its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  console.error(`${error instanceof Error ? error.message : String(error)}${cause}`);
   process.exit(1);
 });

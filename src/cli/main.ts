@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   }
   const config = loadConfig();
-  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storageTimeouts });
   try {
     const applied = await storage.migrate();
     if (command === 'migrate') {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { RateLimitConfig } from '../domain/api-key.js';
 import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import { TOKEN_PREFIX_PATTERN } from '../domain/token-format.js';
+import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../storage/storage-timeouts.js';
 import { parseRate } from './parse-rate.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
@@ -28,6 +29,14 @@ export interface Config {
   apiPermissions: Record<string, string>;
   sessionTtlMs: number;
   usageFlushMs: number;
+  /** Most usage rows (and last-used times) held in memory while storage cannot take them. */
+  usageBufferMax: number;
+  /** Bounds on every wait for the database. */
+  storageTimeouts: StorageTimeouts;
+  /** Longest /readyz waits for storage before answering 503. */
+  readyTimeoutMs: number;
+  /** How long, once storage starts failing, cached verification decisions are still served; then 503. */
+  outageGraceMs: number;
   keyCacheSize: number;
   keyCacheTtlMs: number;
   cookieSecure: boolean;
@@ -86,6 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPermissions: loadPermissionsFile(env.LATCHKEY_PERMISSIONS_FILE),
     sessionTtlMs: int(env, 'LATCHKEY_SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
     usageFlushMs: int(env, 'LATCHKEY_USAGE_FLUSH_MS', 2000, 50, 60_000),
+    usageBufferMax: int(env, 'LATCHKEY_USAGE_BUFFER_MAX', 100_000, 10, 10_000_000),
+    storageTimeouts: {
+      connectMs: int(env, 'LATCHKEY_DB_CONNECT_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.connectMs, 100, 600_000),
+      statementMs: int(env, 'LATCHKEY_DB_STATEMENT_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.statementMs, 100, 3_600_000),
+      acquireMs: int(env, 'LATCHKEY_DB_ACQUIRE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.acquireMs, 100, 600_000),
+      busyMs: int(env, 'LATCHKEY_DB_BUSY_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.busyMs, 0, 600_000),
+    },
+    readyTimeoutMs: int(env, 'LATCHKEY_READY_TIMEOUT_MS', 2000, 50, 60_000),
+    outageGraceMs: int(env, 'LATCHKEY_OUTAGE_GRACE_MS', 30_000, 0, 86_400_000),
     keyCacheSize: int(env, 'LATCHKEY_KEY_CACHE_SIZE', 100_000, 0, 10_000_000),
     keyCacheTtlMs: int(env, 'LATCHKEY_KEY_CACHE_TTL_MS', 300_000, 0, 86_400_000),
     cookieSecure: env.LATCHKEY_COOKIE_SECURE === 'true',

@@ -16,7 +16,7 @@ import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
 import { SessionService } from './session-service.js';
 import { SetupService } from './setup-service.js';
-import { UsageRecorder } from './usage-recorder.js';
+import { type BackgroundLog, UsageRecorder } from './usage-recorder.js';
 import { VerifyService } from './verify-service.js';
 import { WhoamiService } from './whoami-service.js';
 
@@ -25,10 +25,14 @@ export interface LatchkeyOptions {
   bus?: InvalidationBus;
   rateLimiter?: RateLimiter;
   onBackgroundError?: (error: unknown) => void;
+  /** Where background work (the usage recorder) logs; without it, errors go to onBackgroundError. */
+  log?: BackgroundLog;
 }
 
 /** The composition root: one instance's services, wired once. The HTTP server and the CLI both start here. */
 export function createLatchkey(config: Config, storage: Storage, options: LatchkeyOptions = {}) {
+  const onError = options.onBackgroundError ?? (() => {});
+  const log: BackgroundLog = options.log ?? { warn: () => {}, error: (details) => onError(details.err) };
   const ctx: ServiceContext = {
     config,
     storage,
@@ -37,7 +41,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     cache: new KeyCache(config.keyCacheSize, config.keyCacheTtlMs),
     bus: options.bus ?? new LocalInvalidationBus(),
     rateLimiter: options.rateLimiter ?? new MemoryRateLimiter(),
-    usage: new UsageRecorder(storage, options.onBackgroundError ?? (() => {})),
+    usage: new UsageRecorder(storage, log, config.usageBufferMax),
   };
   ctx.bus.subscribe((event) => {
     if (event.type === 'keys') ctx.cache.invalidateKeys(event.keyIds);

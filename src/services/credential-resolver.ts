@@ -1,6 +1,7 @@
 import { keyStatus } from '../domain/api-key.js';
 import { createIpMatcher } from '../domain/cidr.js';
 import { isRole } from '../domain/roles.js';
+import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { parseToken } from '../domain/token-format.js';
 import type { ResolvedKey } from './key-cache.js';
 import type { ServiceContext } from './service-context.js';
@@ -20,7 +21,17 @@ export class CredentialResolver {
     const digest = this.ctx.digest(secret);
     const now = this.ctx.now();
     const cached = this.ctx.cache.get(digest, now);
-    if (cached) return cached;
+    if (cached) {
+      // While storage fails, a revocation or any other change cannot be made, so a cached decision may be stale:
+      // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage
+      // health keeps wall-clock time (queries are timed by it), hence Date.now rather than the service clock.
+      const failingSince = this.ctx.storage.health.failingSince;
+      if (failingSince !== 0 && Date.now() - failingSince >= this.ctx.config.outageGraceMs) {
+        this.ctx.storage.probe();
+        throw storageUnavailable();
+      }
+      return cached;
+    }
     const generation = this.ctx.cache.generation;
     const found = await this.ctx.storage.repos.keys.findByDigest(digest);
     if (!found) return null;

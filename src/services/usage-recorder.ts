@@ -1,33 +1,52 @@
+import { isStorageUnavailable } from '../domain/storage-unavailable.js';
+import type { UsageIncrement } from '../storage/repositories/usage-repository.js';
 import type { Storage } from '../storage/storage.js';
 
 const HOUR = 3_600_000;
 
+/** Where background work reports what no request will: pino's logger fits. */
+export interface BackgroundLog {
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
 /**
  * Keeps verification bookkeeping off the hot path: last-used times and per-hour outcome counts gather in memory
- * and reach storage in batches, every flush interval and on shutdown. A crash loses at most one interval of
- * counts, never a key's state.
+ * and reach storage in batches, every flush interval and on shutdown. What storage cannot take because it is
+ * unavailable stays in memory, merged with newer counts, and is written by a later flush, so an outage loses
+ * nothing; memory is bounded by `maxPending` rows, past which new counts are dropped and the drop is logged.
+ * A crash loses at most what was pending, never a key's state.
  */
 export class UsageRecorder {
   private lastUsed = new Map<string, number>();
-  private counts = new Map<string, { keyId: string; orgId: string; bucket: number; code: string; count: number }>();
+  private counts = new Map<string, UsageIncrement>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private dropped = 0;
+  private failing = false;
 
   constructor(
     private readonly storage: Storage,
-    private readonly onError: (error: unknown) => void,
+    private readonly log: BackgroundLog,
+    private readonly maxPending: number,
   ) {}
+
+  /** Usage rows (one per key, hour and outcome) waiting for storage. */
+  get pendingRows(): number {
+    return this.counts.size;
+  }
 
   record(keyId: string, orgId: string, code: string, now: number, used: boolean): void {
     if (used) {
       const previous = this.lastUsed.get(keyId);
-      if (previous === undefined || previous < now) this.lastUsed.set(keyId, now);
+      if (previous === undefined ? this.lastUsed.size < this.maxPending : previous < now) this.lastUsed.set(keyId, now);
     }
     const bucket = now - (now % HOUR);
     const id = `${keyId}|${bucket}|${code}`;
     const entry = this.counts.get(id);
     if (entry) entry.count++;
-    else this.counts.set(id, { keyId, orgId, bucket, code, count: 1 });
+    else if (this.counts.size < this.maxPending) this.counts.set(id, { keyId, orgId, bucket, code, count: 1 });
+    else this.dropped++;
   }
 
   start(intervalMs: number): void {
@@ -38,32 +57,85 @@ export class UsageRecorder {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flush();
+    if (this.counts.size > 0) this.log.warn({ rows: this.counts.size }, 'usage counts not written at shutdown: storage unavailable');
   }
 
-  /** Writes what has gathered. Rows for keys deleted in the meantime are dropped, not retried. */
+  /** Writes what has gathered, and what earlier flushes could not write. */
   async flush(): Promise<void> {
-    if (this.flushing) await this.flushing;
+    while (this.flushing) await this.flushing;
+    if (this.dropped > 0) {
+      this.log.warn({ dropped: this.dropped, max: this.maxPending }, 'usage counts dropped: too many pending while storage is unavailable (LATCHKEY_USAGE_BUFFER_MAX)');
+      this.dropped = 0;
+    }
     if (this.lastUsed.size === 0 && this.counts.size === 0) return;
     const lastUsed = this.lastUsed;
-    const counts = this.counts;
+    const counts = [...this.counts.values()];
     this.lastUsed = new Map();
     this.counts = new Map();
-    this.flushing = (async () => {
-      try {
-        await this.storage.repos.keys.recordLastUsed([...lastUsed].map(([keyId, at]) => ({ keyId, at })));
-      } catch (error) {
-        this.onError(error);
-      }
-      try {
-        await this.storage.repos.usage.add([...counts.values()]);
-      } catch (error) {
-        this.onError(error);
-      }
-    })();
+    this.flushing = this.write(lastUsed, counts);
     try {
       await this.flushing;
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  private async write(lastUsed: Map<string, number>, counts: UsageIncrement[]): Promise<void> {
+    let fault: unknown;
+    if (lastUsed.size > 0) {
+      try {
+        await this.storage.repos.keys.recordLastUsed([...lastUsed].map(([keyId, at]) => ({ keyId, at })));
+      } catch (error) {
+        // Last-used times only ever move forward in storage, so writing them again is harmless.
+        if (isStorageUnavailable(error)) {
+          this.keepLastUsed(lastUsed);
+          fault = error;
+        } else this.log.error({ err: error }, 'last-used times dropped: they could not be written');
+      }
+    }
+    if (counts.length > 0) {
+      try {
+        await this.addCounts(counts);
+      } catch (error) {
+        if (isStorageUnavailable(error)) {
+          this.keepCounts(counts);
+          fault = error;
+        } else this.log.error({ err: error, rows: counts.length }, 'usage counts dropped: they could not be written');
+      }
+    }
+    if (fault !== undefined && !this.failing) {
+      this.log.warn({ err: fault, rows: this.counts.size }, 'usage counts kept in memory until storage answers again');
+    } else if (fault === undefined && this.failing) {
+      this.log.warn({ rows: counts.length }, 'usage counts kept during the storage outage are written');
+    }
+    this.failing = fault !== undefined;
+  }
+
+  /** All or nothing, so a batch retried after a fault is never counted twice. */
+  private async addCounts(counts: readonly UsageIncrement[]): Promise<void> {
+    try {
+      await this.storage.transaction((tx) => tx.usage.add(counts));
+    } catch (error) {
+      if (isStorageUnavailable(error)) throw error;
+      // A key deleted while the batch was being written fails it whole; written again, the batch leaves it out.
+      await this.storage.transaction((tx) => tx.usage.add(counts));
+    }
+  }
+
+  private keepLastUsed(failed: Map<string, number>): void {
+    for (const [keyId, at] of failed) {
+      const newer = this.lastUsed.get(keyId);
+      if (newer === undefined ? this.lastUsed.size < this.maxPending : newer < at) this.lastUsed.set(keyId, at);
+    }
+  }
+
+  private keepCounts(failed: readonly UsageIncrement[]): void {
+    for (const row of failed) {
+      const id = `${row.keyId}|${row.bucket}|${row.code}`;
+      const newer = this.counts.get(id);
+      if (newer) newer.count += row.count;
+      else if (this.counts.size < this.maxPending) this.counts.set(id, row);
+      else this.dropped += row.count;
     }
   }
 }

@@ -1,20 +1,47 @@
 import { Kysely, Migrator, sql } from 'kysely';
-import { AppError } from '../domain/app-error.js';
+import type { AppError } from '../domain/app-error.js';
+import { storageUnavailable } from '../domain/storage-unavailable.js';
 import type { DialectAdapter } from './dialect/dialect-adapter.js';
+import { type FaultPolicy, faultAwareDialect } from './fault-aware-dialect.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
+import { StorageHealth } from './storage-health.js';
+import { DEFAULT_STORAGE_TIMEOUTS } from './storage-timeouts.js';
+
+const PROBE_TIMEOUT_MS = 5_000;
+
+export interface StorageSettings {
+  /** Longest wait for a free connection. */
+  acquireMs?: number;
+}
 
 /**
  * The one door to persistence. Services see repositories and transactions, never SQL, and never learn which
- * database is underneath.
+ * database is underneath. Every statement passes through a fault-aware driver, so a database that is down,
+ * frozen or out of resources surfaces as STORAGE_UNAVAILABLE (503) from any repository call, in a transaction or
+ * not, and `health` knows since when storage has been failing.
  */
 export class Storage {
   readonly repos: Repositories;
+  readonly health = new StorageHealth();
   private readonly db: Kysely<Database>;
+  private probing = false;
+  private lastProbe = 0;
 
-  constructor(private readonly adapter: DialectAdapter) {
-    this.db = new Kysely<Database>({ dialect: adapter.dialect });
+  private readonly policy: FaultPolicy;
+
+  constructor(
+    private readonly adapter: DialectAdapter,
+    settings: StorageSettings = {},
+  ) {
+    this.policy = {
+      isUnavailable: (error) => adapter.isUnavailable(error),
+      toError: storageUnavailable,
+      health: this.health,
+      acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
+    };
+    this.db = new Kysely<Database>({ dialect: faultAwareDialect(adapter.dialect, this.policy) });
     this.repos = bindRepositories(this.db);
   }
 
@@ -36,14 +63,20 @@ export class Storage {
   }
 
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({
-      db: this.db,
-      provider: createMigrationProvider(this.adapter.migrationContext),
-      ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
-    });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const separate = this.adapter.createMigrationDialect?.();
+    const db = separate ? new Kysely<Database>({ dialect: faultAwareDialect(separate, this.policy) }) : this.db;
+    try {
+      const migrator = new Migrator({
+        db,
+        provider: createMigrationProvider(this.adapter.migrationContext),
+        ...(this.adapter.migrationTableSchema ? { migrationTableSchema: this.adapter.migrationTableSchema } : {}),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      if (separate) await db.destroy();
+    }
   }
 
   /** Periodic upkeep (SQLite's statistics); a no-op where the database looks after itself. */
@@ -51,13 +84,38 @@ export class Storage {
     if (this.adapter.maintenanceSql) await sql.raw(this.adapter.maintenanceSql).execute(this.db);
   }
 
-  async ping(): Promise<boolean> {
+  /** A round trip that answers false, rather than waiting, when storage has not answered within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answered = sql
+      .raw(this.adapter.pingSql)
+      .execute(this.db)
+      .then(
+        () => true,
+        () => false,
+      );
     try {
-      await sql.raw(this.adapter.pingSql).execute(this.db);
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /**
+   * Asks storage for a round trip in the background, at most once a second, so that an outage is seen to end
+   * even when every request is refused before reaching storage (cached credentials past the outage grace).
+   */
+  probe(): void {
+    const now = Date.now();
+    if (this.probing || now - this.lastProbe < 1000) return;
+    this.probing = true;
+    this.lastProbe = now;
+    void this.ping(PROBE_TIMEOUT_MS).finally(() => {
+      this.probing = false;
+    });
   }
 
   async close(): Promise<void> {

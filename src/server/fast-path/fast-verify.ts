@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import { AppError } from '../../domain/app-error.js';
 import { type Principal, principalCan } from '../../domain/principal.js';
 import type { Latchkey } from '../../services/create-latchkey.js';
+import { isStorageUnavailable } from '../../domain/storage-unavailable.js';
 import type { App } from '../app-types.js';
 import { translateError } from '../plugins/error-handler.js';
 import { credentialFromHeaders } from '../plugins/extract-credential.js';
@@ -91,7 +92,9 @@ export function createFastVerify(deps: FastVerifyDeps) {
     let principal: Principal;
     try {
       principal = await lk.authenticator.fromKey(secret, req.socket.remoteAddress ?? null, false);
-    } catch {
+    } catch (error) {
+      // Fastify would only ask storage again and wait a second timeout for the same 503; answer it here.
+      if (isStorageUnavailable(error)) return sendError(req, res, nextRequestId(), started, error);
       return fallback();
     }
     if (!principalCan(principal, VERIFY_PERMISSION)) return fallback();

@@ -6,6 +6,12 @@ export interface DialectAdapter {
   readonly dialect: Dialect;
   /** True when a driver error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * True when a driver error means the database cannot be reached or cannot answer now (connection refused or
+   * lost, shutdown, out of resources, a timeout, a lock held past the busy timeout, a disk error): a fault of
+   * the surroundings, answered 503, as opposed to a bug, answered 500.
+   */
+  isUnavailable(error: unknown): boolean;
   /** Cheap round trip used by the readiness probe. */
   readonly pingSql: string;
   /**
@@ -16,6 +22,11 @@ export interface DialectAdapter {
   readonly migrationTableSchema?: string;
   /** What the migrations need to know: the collation that compares text byte by byte, if not the default. */
   readonly migrationContext: MigrationContext;
+  /**
+   * A short-lived connection for migrations, without the statement timeout: building an index on a large table
+   * may rightly take longer than any request should. Absent where the database has no such timeout (SQLite).
+   */
+  createMigrationDialect?(): Dialect;
   /** Periodic upkeep that keeps query plans good as tables grow; null when the database does its own. */
   readonly maintenanceSql: string | null;
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
 const CHUNK = 200;
+const ID_CHUNK = 500;
 
 export interface UsageIncrement {
   keyId: string;
@@ -22,18 +23,18 @@ export class UsageRepository {
 
   /**
    * Adds counts gathered in memory, many rows per statement; the upsert is the same SQL on SQLite and PostgreSQL.
-   * A batch fails whole if one of its keys was deleted meanwhile, so that batch is retried row by row and the
-   * deleted key's counts are dropped with it.
+   * Counts of keys deleted meanwhile are left out. Run it in a transaction: the batch is then written whole or
+   * not at all, so a caller that meets a fault can write it again later without counting anything twice.
    */
   async add(increments: readonly UsageIncrement[]): Promise<void> {
-    for (let i = 0; i < increments.length; i += CHUNK) {
-      const chunk = increments.slice(i, i + CHUNK);
-      try {
-        await this.upsert(chunk);
-      } catch {
-        for (const one of chunk) await this.upsert([one]).catch(() => {});
-      }
+    const ids = [...new Set(increments.map((inc) => inc.keyId))];
+    const live = new Set<string>();
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const rows = await this.db.selectFrom('api_keys').select('id').where('id', 'in', ids.slice(i, i + ID_CHUNK)).execute();
+      for (const row of rows) live.add(row.id);
     }
+    const kept = increments.filter((inc) => live.has(inc.keyId));
+    for (let i = 0; i < kept.length; i += CHUNK) await this.upsert(kept.slice(i, i + CHUNK));
   }
 
   private async upsert(increments: readonly UsageIncrement[]): Promise<void> {
