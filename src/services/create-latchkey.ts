@@ -14,6 +14,7 @@ import { PermissionService } from './permission-service.js';
 import { ProjectService } from './project-service.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
+import { cursorKeySource } from './server-keys.js';
 import { SessionService } from './session-service.js';
 import { SetupService } from './setup-service.js';
 import { UsageRecorder } from './usage-recorder.js';
@@ -29,15 +30,17 @@ export interface LatchkeyOptions {
 
 /** The composition root: one instance's services, wired once. The HTTP server and the CLI both start here. */
 export function createLatchkey(config: Config, storage: Storage, options: LatchkeyOptions = {}) {
+  const now = options.now ?? Date.now;
   const ctx: ServiceContext = {
     config,
     storage,
-    now: options.now ?? Date.now,
+    now,
     digest: createSecretDigester(config.pepper),
     cache: new KeyCache(config.keyCacheSize, config.keyCacheTtlMs),
     bus: options.bus ?? new LocalInvalidationBus(),
     rateLimiter: options.rateLimiter ?? new MemoryRateLimiter(),
     usage: new UsageRecorder(storage, options.onBackgroundError ?? (() => {})),
+    cursorKey: cursorKeySource(config.pepper, storage, now),
   };
   ctx.bus.subscribe((event) => {
     if (event.type === 'keys') ctx.cache.invalidateKeys(event.keyIds);
