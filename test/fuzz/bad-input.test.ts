@@ -13,9 +13,10 @@ import { routesOf } from './openapi-routes.js';
  * run: none may be answered with a 5xx, every 4xx has the standard error body, a request that is invalid by
  * construction gets a 4xx, and the database is byte-for-byte what it was. A fifth of the requests to routes
  * with bodies are instead plausible (schema-shaped, awkward values): those may succeed, and the snapshot then
- * moves on, but a refused one must leave no trace. LATCHKEY_FUZZ_SEED replays a run; LATCHKEY_FUZZ_RUNS sizes it.
+ * moves on, but a refused one must leave no trace. The seed is fixed and printed; LATCHKEY_FC_SEED (or the older
+ * LATCHKEY_FUZZ_SEED) runs another, LATCHKEY_FUZZ_RUNS sizes it. CI runs it on SQLite and PostgreSQL alike.
  */
-const SEED = Number(process.env.LATCHKEY_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = Number(process.env.LATCHKEY_FC_SEED ?? process.env.LATCHKEY_FUZZ_SEED ?? 20261201);
 const RUNS: Record<string, number> = {
   sqlite: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 4000),
   postgres: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 2000),
@@ -23,7 +24,7 @@ const RUNS: Record<string, number> = {
 
 function describeRequest(r: HostileRequest, res: LightMyRequestResponse): string {
   const payload = r.payload === undefined ? '' : ` payload(${r.payload.length}): ${JSON.stringify(r.payload.slice(0, 300))}`;
-  return `${r.method} ${r.url.slice(0, 300)} [${r.why.join('; ').slice(0, 400)}]${payload} -> ${res.statusCode} ${res.body.slice(0, 300)} (replay with LATCHKEY_FUZZ_SEED=${SEED})`;
+  return `${r.method} ${r.url.slice(0, 300)} [${r.why.join('; ').slice(0, 400)}]${payload} -> ${res.statusCode} ${res.body.slice(0, 300)} (replay with LATCHKEY_FC_SEED=${SEED})`;
 }
 
 function checkAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
@@ -46,6 +47,14 @@ function checkAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
   assert.ok(typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details), `details: ${describeRequest(r, res)}`);
   assert.equal(error.requestId, res.headers['x-request-id'], `requestId: ${describeRequest(r, res)}`);
 }
+
+describe('the fuzz suite', () => {
+  it('runs on PostgreSQL whenever the run requires it (as CI does), not on SQLite alone', () => {
+    console.log(`fuzz seed ${SEED} (LATCHKEY_FC_SEED overrides); databases: ${TEST_DATABASES.join(', ')}`);
+    if (process.env.LATCHKEY_TEST_REQUIRE_POSTGRES === '1') assert.ok(TEST_DATABASES.includes('postgres'), 'PostgreSQL is required but not covered');
+    assert.ok(TEST_DATABASES.length > 0);
+  });
+});
 
 for (const database of TEST_DATABASES) {
   describe(`${database}: generated bad input on every route`, () => {

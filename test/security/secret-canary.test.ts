@@ -111,7 +111,9 @@ for (const database of TEST_DATABASES) {
       await h.app.ready();
       const routes = routesOf(h.app.swagger()).sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
       const realIds: Record<string, string> = { key: spare.id, prj: project.json().id, usr: member.json().userId ?? member.json().id ?? '' };
-      const [g] = fc.sample(fc.gen(), { numRuns: 1, seed: 20260101 });
+      const seed = Number(process.env.LATCHKEY_FC_SEED ?? 20260101);
+      t.diagnostic(`fast-check seed ${seed} (LATCHKEY_FC_SEED overrides)`);
+      const [g] = fc.sample(fc.gen(), { numRuns: 1, seed });
       let n = 0;
       for (const route of routes) {
         let url = route.path;
