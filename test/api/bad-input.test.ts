@@ -217,6 +217,9 @@ for (const database of TEST_DATABASES) {
       assertError(await send(h, 'POST', '/v1/keys', { 'content-type': 'application/json' }, ''), 400, 'MALFORMED_JSON', 'create with an empty body');
       assertError(await send(h, 'POST', '/v1/keys', {}, ''), 400, 'MALFORMED_JSON', 'create with no body');
       assert.equal((await send(h, 'POST', '/v1/keys', { 'content-type': 'application/json; charset=UTF-8' }, createBody)).statusCode, 201);
+      // A path that is no route is a 404, whatever its body.
+      assertError(await send(h, 'POST', '/v1/no-such-route', { 'content-type': 'text/plain' }, 'x'), 404, 'NOT_FOUND', 'unknown route with a text body');
+      assertError(await send(h, 'POST', '/v1/no-such-route', { 'content-type': 'application/json' }, '{"a":'), 404, 'NOT_FOUND', 'unknown route with broken JSON');
       assert.equal((await send(h, `POST`, `/v1/keys/${key.id}/revoke`, { 'content-type': 'text/plain' }, '')).statusCode, 200);
       assert.notEqual((await keyRow())?.revokedAt, null);
     });

@@ -11,7 +11,9 @@ import { emptyBodyError, isJsonMediaType, parseJsonBody } from '../parse-json-bo
  */
 export function registerBodyParsing(app: App): void {
   app.removeAllContentTypeParsers();
+  // A path that matches no route is a 404 whatever its body says.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    if (request.is404) return done(null, undefined);
     if (!isJsonMediaType(request.headers['content-type'])) {
       if ((text as string).length === 0) return done(null, undefined);
       return done(new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'JSON bodies must be UTF-8.' }), undefined);
@@ -23,8 +25,8 @@ export function registerBodyParsing(app: App): void {
     }
   });
   // Every other type, and a body with no type at all: read only to learn whether it is empty.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    if ((body as Buffer).length === 0) return done(null, undefined);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (request.is404 || (body as Buffer).length === 0) return done(null, undefined);
     done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
   });
   app.addHook('preValidation', async (request) => {
