@@ -314,3 +314,59 @@ function forgedCursor(g: Gen): string {
   const json = JSON.stringify({ s: pick(g, ['created', 'name', 'x']), v: hostileValue(g), i: hostileString(g).slice(0, 80), f: hostileString(g).slice(0, 80) });
   return pick(g, [Buffer.from(json).toString('base64url'), Buffer.from(json).toString('base64'), json, 'A'.repeat(513), '!!!', Buffer.from('null').toString('base64url')]);
 }
+
+/** The scope each listing bound its cursors to with no filters, when cursors were unsigned JSON. */
+const UNFILTERED_SCOPES: Record<string, string> = {
+  '/v1/keys': JSON.stringify(['org', null, null, null, null, null, false]),
+  '/v1/tokens': JSON.stringify(['personal', null, null, null, null, null, false]),
+  '/v1/projects': JSON.stringify(['projects', null]),
+  '/v1/members': 'members',
+  '/v1/audit': JSON.stringify(['audit', null, null, null, null, null]),
+};
+
+/** Positions that once reached SQL from an unsigned cursor with the right scope: NULs and non-numbers. */
+function edgeCursor(g: Gen, path: string): string {
+  const scope = UNFILTERED_SCOPES[path];
+  if (scope === undefined || chance(g, 0.3)) return pick(g, NUMERIC_CURSORS);
+  const sort = pick(g, ['created', 'name', 'email']);
+  const value = pick(g, ['abc', '1e400', 'a\u0000b', '\u0000', 1e400, -1, 2 ** 60, '\ud800']);
+  const id = pick(g, ['key_aaaaaaaaaaaaaaaaaaaa', 'evt_aaaaaaaaaaaaaaaaaaaa', 'usr_aaaaaaaaaaaaaaaaaaaa', 'x\u0000', "' OR 1=1 --"]);
+  return Buffer.from(JSON.stringify({ s: sort, v: value, i: id, f: scope })).toString('base64url');
+}
+
+/**
+ * A request aimed at the edges between the API and the databases, otherwise clean so it gets as far as a
+ * query: a NUL in a path parameter, an unsigned cursor with the right scope and a hostile position, a timestamp
+ * Date.parse cannot read. Each of these was a 500 on PostgreSQL. Null when the route has no such input.
+ */
+export function edgeRequest(g: Gen, route: RouteSpec, ownerKey: string): HostileRequest | null {
+  const why: string[] = ['edge'];
+  let path = route.path;
+  let edged = false;
+  for (const param of route.pathParams) {
+    const nul = param.schema.pattern === undefined || chance(g, 0.3);
+    const value = nul ? pick(g, ['a%00b', '%00', 'tests%3Aread%00', `${'a'.repeat(120)}%00`]) : (unknownId(g, param.schema) ?? 'x');
+    path = path.replace(`{${param.name}}`, value);
+    edged ||= nul;
+    why.push(`path ${value.slice(0, 40)}`);
+  }
+  const query: string[] = [];
+  for (const param of route.query) {
+    if (param.name === 'cursor' && chance(g, 0.6)) {
+      query.push(`cursor=${percentEncode(edgeCursor(g, route.path))}`);
+      edged = true;
+      why.push('edge cursor');
+    } else if (param.schema.format === 'date-time' && chance(g, 0.5)) {
+      const value = pick(g, BAD_TIMESTAMPS);
+      query.push(`${param.name}=${percentEncode(value)}`);
+      edged = true;
+      why.push(`${param.name}=${value}`);
+    }
+  }
+  if (!edged) return null;
+  const url = query.length > 0 ? `${path}?${query.join('&')}` : path;
+  const headers: Record<string, string> = { authorization: `Bearer ${ownerKey}` };
+  const withBody = route.method !== 'GET' && route.body !== null;
+  if (withBody) headers['content-type'] = 'application/json';
+  return { method: route.method, url, headers, ...(withBody ? { payload: '{}' } : {}), mustFail: true, mayChange: false, why };
+}
