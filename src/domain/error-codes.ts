@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1.' },
   CREDENTIAL_IN_QUERY: { status: 400, message: 'Credentials must not be sent in the URL; use a header.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid for this listing.' },
   UNKNOWN_PERMISSION: { status: 400, message: 'A permission is not in the catalog.' },
@@ -30,6 +31,8 @@ export const ERROR_CODES = {
   ALREADY_INITIALIZED: { status: 409, message: 'Latchkey is already initialized.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   AUTH_THROTTLED: { status: 429, message: 'Too many failed authentication attempts from this address.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },

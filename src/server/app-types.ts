@@ -13,6 +13,8 @@ declare module 'fastify' {
     auth?: AuthMode;
     /** Exempt from the per-credential management-API limit (verification has per-key limits of its own). */
     skipApiRateLimit?: boolean;
+    /** The route takes a JSON body but may be called without one; it then sees `{}` (plugins/body-parsing.ts). */
+    optionalBody?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -13,7 +13,9 @@ import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling, sendError, translateError } from './plugins/error-handler.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerRoutes } from './routes/register-routes.js';
-import { ErrorBody } from './schemas/common.js';
+import { ErrorBody, ROUTER_MAX_PARAM_LENGTH } from './schemas/common.js';
+import { createClientErrorHandler } from './client-error.js';
+import { registerBodyParsing } from './plugins/body-parsing.js';
 import { KeyView, VerifyBody } from './schemas/key-schemas.js';
 
 export interface BuildAppOptions {
@@ -47,6 +49,9 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     genReqId: nextRequestId,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: ROUTER_MAX_PARAM_LENGTH },
+    // The server is shared with the fast path, so this covers both.
+    clientErrorHandler: createClientErrorHandler(nextRequestId, () => app.log),
     // One line per request, written when it completes, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // Errors Fastify raises before routing (bad percent-encoding, over-long parameters) get the standard body too.
@@ -61,6 +66,7 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   const validators = createValidators([ErrorBody, KeyView]);
   app.setValidatorCompiler(validators.compiler);
   registerErrorHandling(app);
+  registerBodyParsing(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -89,6 +95,8 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   });
   await registerRoutes(app);
   await registerDashboard(app, config.dashboardDir);
-  fastVerify = createFastVerify({ lk: latchkey, app, validateBody: validators.strict.compile(VerifyBody), nextRequestId });
+  // Loaded (or generated and stored, on a new database) before the first request, not by it.
+  await latchkey.ctx.cursorKey().catch(() => undefined);
+  fastVerify = createFastVerify({ lk: latchkey, app, validateBody: validators.compileBody(VerifyBody), nextRequestId });
   return app;
 }

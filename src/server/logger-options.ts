@@ -1,14 +1,21 @@
 import type { FastifyError, FastifyServerOptions } from 'fastify';
 import { stdSerializers } from 'pino';
+import { percentDecodeFully } from '../domain/percent-decode.js';
 
 /**
- * Anything shaped like a token of any deployment prefix, also when its underscores are percent-encoded, and
- * also when its body has the wrong length (a mistyped secret is still a secret).
+ * Anything shaped like a token of any deployment prefix, in any case, also when its body has the wrong length
+ * (a mistyped secret is still a secret).
  */
-const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}(?:_|%5[Ff])(?:live|test|pat)(?:_|%5[Ff])[A-Za-z0-9]{16,}/g;
+const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}_(?:live|test|pat)_[A-Za-z0-9]{16,}/gi;
 
+/**
+ * Texts are logged as given unless a token hides in them, also behind percent-encoding (`lk%5Flive%5F…`, or
+ * `%255F` encoded twice): then the decoded text is logged, with the token cut out.
+ */
 function scrub(text: string): string {
-  return text.replace(TOKEN_LIKE, '[redacted]');
+  const decoded = percentDecodeFully(text);
+  const scrubbed = decoded.replace(TOKEN_LIKE, '[redacted]');
+  return scrubbed === decoded ? text : scrubbed;
 }
 
 function scrubDeep(value: unknown, depth = 0): unknown {

@@ -52,7 +52,8 @@ export class AuditService {
     this.authorize(principal);
     const filters = { action: query.action, actorId: query.actorId, targetId: query.targetId, since: query.since, until: query.until };
     const scope = JSON.stringify(['audit', filters.action ?? null, filters.actorId ?? null, filters.targetId ?? null, filters.since ?? null, filters.until ?? null]);
-    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const cursorKey = await this.ctx.cursorKey();
+    const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
     const rows = await this.ctx.storage.repos.audit.list({
       orgId: principal.orgId,
       ...(filters.action ? { action: filters.action } : {}),
@@ -63,7 +64,7 @@ export class AuditService {
       limit: query.limit + 1,
       ...(after ? { after } : {}),
     });
-    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'created', value: last.created_at, id: last.id }), toRecord);
+    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'created', value: last.created_at, id: last.id }), toRecord);
   }
 
   async get(principal: Principal, id: string): Promise<AuditRecord> {

@@ -14,6 +14,7 @@ import { PermissionService } from './permission-service.js';
 import { ProjectService } from './project-service.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
+import { cursorKeySource } from './server-keys.js';
 import { SessionService } from './session-service.js';
 import { SetupService } from './setup-service.js';
 import { type BackgroundLog, UsageRecorder } from './usage-recorder.js';
@@ -33,15 +34,17 @@ export interface LatchkeyOptions {
 export function createLatchkey(config: Config, storage: Storage, options: LatchkeyOptions = {}) {
   const onError = options.onBackgroundError ?? (() => {});
   const log: BackgroundLog = options.log ?? { warn: () => {}, error: (details) => onError(details.err) };
+  const now = options.now ?? Date.now;
   const ctx: ServiceContext = {
     config,
     storage,
-    now: options.now ?? Date.now,
+    now,
     digest: createSecretDigester(config.pepper),
     cache: new KeyCache(config.keyCacheSize, config.keyCacheTtlMs),
     bus: options.bus ?? new LocalInvalidationBus(),
     rateLimiter: options.rateLimiter ?? new MemoryRateLimiter(),
     usage: new UsageRecorder(storage, log, config.usageBufferMax),
+    cursorKey: cursorKeySource(config.pepper, storage, now),
   };
   ctx.bus.subscribe((event) => {
     if (event.type === 'keys') ctx.cache.invalidateKeys(event.keyIds);

@@ -1,4 +1,5 @@
 import { AppError } from '../domain/app-error.js';
+import { parseIsoInstant } from '../domain/iso-instant.js';
 
 const DAY = 86_400_000;
 
@@ -20,10 +21,10 @@ export function futureTime(text: string, now: number): number {
   return at;
 }
 
-/** An ISO 8601 date-time in epoch milliseconds; anything else (a bare date, a locale string) is refused. */
+/** An ISO 8601 date-time in epoch milliseconds; anything else (a bare date, a locale string, February 30) is refused. */
 export function parseInstant(text: string, field: string): number {
-  const at = Date.parse(text);
-  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+  const at = parseIsoInstant(text);
+  if (at === null) {
     throw new AppError('VALIDATION_FAILED', { message: `${field} must be an ISO 8601 date-time.`, details: { field } });
   }
   return at;

@@ -141,8 +141,9 @@ export class KeyService {
     const ownerUserId = this.kind === 'personal' && !query.all ? (principal.userId ?? '') : undefined;
     const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
     const byName = query.search !== undefined && query.search !== '';
-    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
-    // A cursor is not signed, so one edited to the right scope must still carry the sort this listing uses.
+    const cursorKey = await this.ctx.cursorKey();
+    const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
+    // Signed, so only this listing minted it; checked anyway so a leaked key cannot mix sorts.
     if (after && (byName ? after.sort !== 'name' || typeof after.value !== 'string' : after.sort !== 'created' || typeof after.value !== 'number')) {
       throw new AppError('INVALID_CURSOR');
     }
@@ -164,6 +165,7 @@ export class KeyService {
       rows,
       query.limit,
       scope,
+      cursorKey,
       (last) => (byName ? { sort: 'name', value: last.name.toLowerCase(), id: last.id } : { sort: 'created', value: last.createdAt, id: last.id }),
       (key) => key,
     );

@@ -75,9 +75,10 @@ export class MemberService {
   async list(principal: Principal, query: { limit: number; cursor?: string }): Promise<Page<Member>> {
     requirePermission(principal, READ);
     const scope = 'members';
-    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const cursorKey = await this.ctx.cursorKey();
+    const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
     const rows = await this.ctx.storage.repos.memberships.list(principal.orgId, query.limit + 1, after);
-    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
+    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
   }
 
   async get(principal: Principal, userId: string): Promise<Member> {

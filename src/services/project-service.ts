@@ -47,14 +47,15 @@ export class ProjectService {
     requirePermission(principal, READ);
     const search = query.search || undefined;
     const scope = JSON.stringify(['projects', search ?? null]);
-    const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
+    const cursorKey = await this.ctx.cursorKey();
+    const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
     const rows = await this.ctx.storage.repos.projects.list(principal.orgId, {
       limit: query.limit + 1,
       only: principal.projectIds,
       ...(search ? { search } : {}),
       ...(after ? { after } : {}),
     });
-    return pageFrom(rows, query.limit, scope, (last) => ({ sort: 'name', value: last.name, id: last.id }), toProject);
+    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'name', value: last.name, id: last.id }), toProject);
   }
 
   async get(principal: Principal, id: string): Promise<Project> {

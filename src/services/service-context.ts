@@ -1,4 +1,5 @@
 import type { Config } from '../config/load-config.js';
+import type { CursorKey } from '../domain/page.js';
 import type { Storage } from '../storage/storage.js';
 import type { InvalidationBus } from './invalidation-bus.js';
 import type { KeyCache } from './key-cache.js';
@@ -16,4 +17,6 @@ export interface ServiceContext {
   bus: InvalidationBus;
   rateLimiter: RateLimiter;
   usage: UsageRecorder;
+  /** The key pagination cursors are signed with, shared by every instance on the database. */
+  cursorKey: () => Promise<CursorKey>;
 }

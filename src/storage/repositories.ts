@@ -6,6 +6,7 @@ import { MembershipRepository } from './repositories/membership-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
 import { PermissionRepository } from './repositories/permission-repository.js';
 import { ProjectRepository } from './repositories/project-repository.js';
+import { ServerSecretRepository } from './repositories/server-secret-repository.js';
 import { SessionRepository } from './repositories/session-repository.js';
 import { UsageRepository } from './repositories/usage-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   sessions: SessionRepository;
   permissions: PermissionRepository;
   usage: UsageRepository;
+  serverSecrets: ServerSecretRepository;
 }
 
 export function bindRepositories(db: Kysely<Database>): Repositories {
@@ -34,5 +36,6 @@ export function bindRepositories(db: Kysely<Database>): Repositories {
     sessions: new SessionRepository(db),
     permissions: new PermissionRepository(db),
     usage: new UsageRepository(db),
+    serverSecrets: new ServerSecretRepository(db),
   };
 }

@@ -113,6 +113,13 @@ export interface SessionTable {
   expires_at: number;
 }
 
+/** Secrets the server generated for itself, by purpose; written once, never changed. */
+export interface ServerSecretTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface PermissionTable {
   org_id: string;
   name: string;
@@ -132,6 +139,7 @@ export interface Database {
   audit_events: AuditEventTable;
   sessions: SessionTable;
   permissions: PermissionTable;
+  server_secrets: ServerSecretTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;

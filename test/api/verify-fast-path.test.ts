@@ -31,7 +31,7 @@ for (const database of TEST_DATABASES) {
       };
 
       const json = 'application/json';
-      const cases: Array<{ name: string; auth?: Record<string, string>; type?: string; body: string }> = [
+      const cases: Array<{ name: string; auth?: Record<string, string>; type?: string; body: string; code?: string }> = [
         { name: 'valid', body: JSON.stringify({ key: target.secret, permissions: 'latchkey:keys:read' }) },
         { name: 'insufficient', body: JSON.stringify({ key: target.secret, permissions: 'latchkey:keys:write' }) },
         { name: 'revoked', body: JSON.stringify({ key: revoked.secret }) },
@@ -48,6 +48,14 @@ for (const database of TEST_DATABASES) {
         { name: 'caller invalid', auth: { authorization: 'Bearer lk_live_nothingnothingnothingnothing000000' }, body: JSON.stringify({ key: target.secret }) },
         { name: 'caller missing', auth: {}, body: JSON.stringify({ key: target.secret }) },
         { name: 'not json', type: 'text/plain', body: 'key' },
+        { name: '__proto__ key', body: `{"key":"${target.secret}","__proto__":{"isAdmin":true}}`, code: 'MALFORMED_JSON' },
+        { name: 'escaped __proto__ key', body: `{"key":"${target.secret}","\\u005f_proto__":{"a":1}}`, code: 'MALFORMED_JSON' },
+        { name: 'constructor.prototype', body: `{"key":"${target.secret}","constructor":{"prototype":{"a":1}}}`, code: 'MALFORMED_JSON' },
+        { name: 'NUL in a field', body: JSON.stringify({ key: target.secret, projectId: 'a\u0000b' }), code: 'VALIDATION_FAILED' },
+        { name: 'lone surrogate in a field', body: `{"key":"${target.secret}","permissions":"\\ud800"}`, code: 'VALIDATION_FAILED' },
+        { name: 'empty body is MALFORMED_JSON on both', body: '', code: 'MALFORMED_JSON' },
+        { name: 'latin-1 JSON', type: 'application/json; charset=latin1', body: JSON.stringify({ key: target.secret }), code: 'UNSUPPORTED_MEDIA_TYPE' },
+        { name: 'json with utf-8 charset', type: 'application/json; charset="UTF-8"', body: JSON.stringify({ key: target.secret }) },
       ];
       for (const c of cases) {
         const answers = [];
@@ -66,6 +74,7 @@ for (const database of TEST_DATABASES) {
           answers.push({ status: res.status, body, cacheControl: res.headers.get('cache-control'), challenge: res.headers.get('www-authenticate') });
         }
         assert.deepEqual(answers[0], answers[1], c.name);
+        if (c.code) assert.equal(answers[0]!.body?.error?.code, c.code, c.name);
       }
       // A body over the limit with no declared length is refused with 413 on both paths, not a dropped connection.
       const oversized = JSON.stringify({ key: target.secret, pad: 'x'.repeat(1_100_000) });
@@ -91,12 +100,13 @@ for (const database of TEST_DATABASES) {
       ]);
 
       // Every case with a header credential and a JSON content type was first offered to the fast path.
-      assert.equal(fastPathResolutions, cases.filter((c) => c.type === undefined && !(c.auth && Object.keys(c.auth).length === 0)).length + 1);
+      assert.equal(fastPathResolutions, cases.filter((c) => (c.type === undefined || /utf-8/i.test(c.type)) && !(c.auth && Object.keys(c.auth).length === 0)).length + 1);
       const usage = await h.storage.repos.usage.series(h.orgId, target.id, 0);
       assert.equal(usage.length, 0, 'usage reaches storage only when flushed');
       await h.latchkey.ctx.usage.flush();
       const counts = Object.fromEntries((await h.storage.repos.usage.series(h.orgId, target.id, 0)).map((p) => [p.code, p.count]));
-      assert.deepEqual(counts, { VALID: 4, INSUFFICIENT_PERMISSIONS: 2 });
+      // valid, x-api-key and the UTF-8 charset case, each both ways.
+      assert.deepEqual(counts, { VALID: 6, INSUFFICIENT_PERMISSIONS: 2 });
     });
   });
 }

@@ -5,17 +5,19 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
 import { changesBetween, snapshotDatabase, unexpectedChanges } from './database-snapshot.js';
-import { type HostileRequest, hostileRequest, plausibleRequest } from './hostile-requests.js';
+import { edgeRequest, type HostileRequest, hostileRequest, plausibleRequest } from './hostile-requests.js';
 import { routesOf } from './openapi-routes.js';
 
 /**
  * Thousands of malformed requests, generated for every route the OpenAPI document lists at the time of the
  * run: none may be answered with a 5xx, every 4xx has the standard error body, a request that is invalid by
- * construction gets a 4xx, and the database is byte-for-byte what it was. A fifth of the requests to routes
- * with bodies are instead plausible (schema-shaped, awkward values): those may succeed, and the snapshot then
- * moves on, but a refused one must leave no trace. LATCHKEY_FUZZ_SEED replays a run; LATCHKEY_FUZZ_RUNS sizes it.
+ * construction gets a 4xx, and the database is byte-for-byte what it was. A tenth are aimed at the edges between
+ * the API and the databases (NULs in path parameters, hostile cursor positions, unreadable timestamps). A fifth
+ * of the requests to routes with bodies are instead plausible (schema-shaped, awkward values): those may succeed, and the snapshot then
+ * moves on, but a refused one must leave no trace. The seed is fixed and printed; LATCHKEY_FC_SEED (or the older
+ * LATCHKEY_FUZZ_SEED) runs another, LATCHKEY_FUZZ_RUNS sizes it. CI runs it on SQLite and PostgreSQL alike.
  */
-const SEED = Number(process.env.LATCHKEY_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = Number(process.env.LATCHKEY_FC_SEED ?? process.env.LATCHKEY_FUZZ_SEED ?? 20261201);
 const RUNS: Record<string, number> = {
   sqlite: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 4000),
   postgres: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 2000),
@@ -23,7 +25,7 @@ const RUNS: Record<string, number> = {
 
 function describeRequest(r: HostileRequest, res: LightMyRequestResponse): string {
   const payload = r.payload === undefined ? '' : ` payload(${r.payload.length}): ${JSON.stringify(r.payload.slice(0, 300))}`;
-  return `${r.method} ${r.url.slice(0, 300)} [${r.why.join('; ').slice(0, 400)}]${payload} -> ${res.statusCode} ${res.body.slice(0, 300)} (replay with LATCHKEY_FUZZ_SEED=${SEED})`;
+  return `${r.method} ${r.url.slice(0, 300)} [${r.why.join('; ').slice(0, 400)}]${payload} -> ${res.statusCode} ${res.body.slice(0, 300)} (replay with LATCHKEY_FC_SEED=${SEED})`;
 }
 
 function checkAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
@@ -47,6 +49,14 @@ function checkAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
   assert.equal(error.requestId, res.headers['x-request-id'], `requestId: ${describeRequest(r, res)}`);
 }
 
+describe('the fuzz suite', () => {
+  it('runs on PostgreSQL whenever the run requires it (as CI does), not on SQLite alone', () => {
+    console.log(`fuzz seed ${SEED} (LATCHKEY_FC_SEED overrides); databases: ${TEST_DATABASES.join(', ')}`);
+    if (process.env.LATCHKEY_TEST_REQUIRE_POSTGRES === '1') assert.ok(TEST_DATABASES.includes('postgres'), 'PostgreSQL is required but not covered');
+    assert.ok(TEST_DATABASES.length > 0);
+  });
+});
+
 for (const database of TEST_DATABASES) {
   describe(`${database}: generated bad input on every route`, () => {
     it(`answers ${RUNS[database]} malformed requests with 4xx and standard errors, and changes nothing`, async (t) => {
@@ -63,7 +73,9 @@ for (const database of TEST_DATABASES) {
       await fc.assert(
         fc.asyncProperty(fc.gen(), async (g) => {
           const route = routes[g(fc.nat, { max: routes.length - 1 })]!;
-          const request = (g(fc.nat, { max: 4 }) === 0 ? plausibleRequest(g, route, h.ownerKey) : null) ?? hostileRequest(g, route, h.ownerKey);
+          const kind = g(fc.nat, { max: 9 });
+          const request =
+            (kind <= 1 ? plausibleRequest(g, route, h.ownerKey) : kind === 2 ? edgeRequest(g, route, h.ownerKey) : null) ?? hostileRequest(g, route, h.ownerKey);
           const res = await h.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.payload !== undefined ? { payload: request.payload } : {}) });
           checkAnswer(request, res);
           hits.set(`${route.method} ${route.path}`, (hits.get(`${route.method} ${route.path}`) ?? 0) + 1);
@@ -75,7 +87,8 @@ for (const database of TEST_DATABASES) {
           else assert.deepEqual(unexpectedChanges(baseline, after), {}, `a refused request left a trace: ${describeRequest(request, res)}`);
           baseline = after;
         }),
-        { seed: SEED, numRuns: RUNS[database], endOnFailure: true },
+        // includeErrorInReport: the failure names the request and the answer, not only fast-check's counterexample.
+        { seed: SEED, numRuns: RUNS[database], endOnFailure: true, includeErrorInReport: true },
       );
 
       const missed = routes.map((r) => `${r.method} ${r.path}`).filter((r) => !hits.has(r));

@@ -48,10 +48,47 @@ const CONTROL = ['\u0000', '\u0001abc', 'line\nbreak', 'cr\r\nlf', 'tab\tbed', '
 
 const MALFORMED_JSON = ['{', '}', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":"\\u12"}', '{"a":1}{"b":2}', '{"a": NaN}', '{"a": Infinity}', '{"a": 01}', '"unterminated', '{"a":1} trailing', '\u0000', '{"__proto__": {"x": 1}}', '{"constructor": {"prototype": {"x": 1}}}', '{"a":"\ud800"', ''];
 
-/** Media types no parser is registered for: the body cannot even be read, so the request must fail. */
-const UNREADABLE_TYPES = ['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'application/octet-stream', 'image/png'];
+/** Anything but UTF-8 application/json: a non-empty body of these types is 415 on every route, bodiless ones too. */
+const UNREADABLE_TYPES = [
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'application/octet-stream',
+  'image/png',
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/vnd.api+json',
+  'application/merge-patch+json',
+  'text/json',
+];
 /** Media types that might be read after all; requests with them are only held to "no 5xx". */
-const DOUBTFUL_TYPES = ['text/plain', 'application/json; charset=utf-16', 'application/vnd.api+json', 'APPLICATION/JSON', 'application/json, text/plain'];
+const DOUBTFUL_TYPES = ['APPLICATION/JSON', 'application/json, text/plain', 'application/json; charset="UTF-8"', 'application/json;;', 'application/json; boundary=x'];
+
+/** Timestamps the strict ISO 8601 rule refuses: the second 60 once reached PostgreSQL as NaN and was a 500. */
+const BAD_TIMESTAMPS = [
+  '2026-12-31T23:59:60Z',
+  '2026-06-30T23:59:60+00:00',
+  '2026-01-01T00:00:60Z',
+  '2026-13-01T00:00:00Z',
+  '2026-00-10T00:00:00Z',
+  '2027-02-29T00:00:00Z',
+  '2026-04-31T00:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T12:60:00Z',
+  '2026-01-01T12:00:00+24:00',
+  '2026-01-01T12:00:00',
+  '2026-01-01 12:00:00Z',
+  '2026-01-01',
+  '+002026-01-01T00:00:00Z',
+  '1e400',
+  'NaN',
+  '2026-01-01T00:00:00\u0000Z',
+];
+
+/** Cursors that look like numbers or positions; every cursor the server did not sign must be refused. */
+const NUMERIC_CURSORS = ['abc', '1e400', '0', '-1', 'NaN', 'Infinity', '9007199254740993', '1.5', '0x10', ' 1', '\u0000', 'a\u0000b'];
 
 type Gen = fc.GeneratorValue;
 
@@ -125,10 +162,12 @@ function unknownId(g: Gen, schema: JsonSchema): string | null {
 function pathValue(g: Gen, schema: JsonSchema): { raw: string; mustFail: boolean; why: string } {
   const unknown = chance(g, 0.4) ? unknownId(g, schema) : null;
   if (unknown) return { raw: percentEncode(unknown), mustFail: true, why: `unknown id ${unknown}` };
-  if (chance(g, 0.1)) return { raw: pick(g, ['%ZZ', '%', '%00', '%E0%A4%A']), mustFail: false, why: 'broken percent-encoding in path' };
+  if (chance(g, 0.1)) return { raw: pick(g, ['%ZZ', '%', '%E0%A4%A']), mustFail: false, why: 'broken percent-encoding in path' };
+  // A NUL in a parameter with no pattern of its own (a permission name) once reached PostgreSQL: a 500.
+  if (chance(g, 0.1)) return { raw: pick(g, ['%00', 'a%00', '%00b', 'tests%3Aread%00', 'x%00%00']), mustFail: true, why: 'NUL in path' };
   let value = hostileString(g);
   if (value === '' || /^\.+$/.test(value)) value = 'x.';
-  return { raw: percentEncode(value), mustFail: rejects(schema, value), why: `path ${JSON.stringify(value.slice(0, 60))}` };
+  return { raw: percentEncode(value), mustFail: rejects(schema, asReceived(value)), why: `path ${JSON.stringify(value.slice(0, 60))}` };
 }
 
 const QUERY_NUMBERS = ['-1', '0', '201', '1e999', 'NaN', '2.5', 'abc', '99999999999999999999', '-0', '0x10', ' 5', '1,2', 'Infinity'];
@@ -153,9 +192,19 @@ export function hostileRequest(g: Gen, route: RouteSpec, ownerKey: string): Host
     for (const param of route.query) {
       if (!chance(g, 0.4)) continue;
       const integer = param.schema.type === 'integer' || param.schema.type === 'number';
-      const value = integer && chance(g, 0.7) ? pick(g, QUERY_NUMBERS) : param.name === 'cursor' && chance(g, 0.5) ? forgedCursor(g) : hostileString(g).slice(0, 2000);
+      let value: string;
+      let refused = false;
+      if (integer && chance(g, 0.7)) value = pick(g, QUERY_NUMBERS);
+      else if (param.name === 'cursor' && chance(g, 0.7)) {
+        // Cursors are signed, so every cursor made up here is refused.
+        value = chance(g, 0.5) ? forgedCursor(g) : pick(g, NUMERIC_CURSORS);
+        refused = true;
+      } else if (param.schema.format === 'date-time' && chance(g, 0.6)) {
+        value = pick(g, BAD_TIMESTAMPS);
+        refused = true;
+      } else value = hostileString(g).slice(0, 2000);
       query.push([param.name, value]);
-      mustFail ||= rejects(param.schema, value);
+      mustFail ||= refused || rejects(param.schema, asReceived(value));
       why.push(`query ${param.name}=${JSON.stringify(value.slice(0, 60))}`);
     }
   }
@@ -176,7 +225,8 @@ export function hostileRequest(g: Gen, route: RouteSpec, ownerKey: string): Host
     if (kind <= 1) {
       payload = pick(g, MALFORMED_JSON);
       headers['content-type'] = 'application/json';
-      mustFail = true;
+      // An empty body is no body: refused only where a body is required, which the route's schema decides.
+      mustFail ||= payload !== '';
       why.push(`malformed JSON ${JSON.stringify(payload)}`);
     } else if (kind === 2) {
       payload = JSON.stringify(hostileBody(g, route.body?.schema ?? null));
@@ -185,9 +235,13 @@ export function hostileRequest(g: Gen, route: RouteSpec, ownerKey: string): Host
       why.push(`content-type ${headers['content-type']}`);
     } else if (kind === 3) {
       payload = JSON.stringify(hostileBody(g, route.body?.schema ?? null));
-      headers['content-type'] = pick(g, DOUBTFUL_TYPES);
-      if (route.body && headers['content-type'] === 'text/plain') mustFail = true;
-      why.push(`content-type ${headers['content-type']}`);
+      if (chance(g, 0.3)) {
+        why.push('a body with no content type');
+        mustFail = true;
+      } else {
+        headers['content-type'] = pick(g, DOUBTFUL_TYPES);
+        why.push(`content-type ${headers['content-type']}`);
+      }
     } else if (kind === 4) {
       const size = 1_048_577 + g(fc.nat, { max: 200_000 });
       payload = chance(g, 0.5) ? JSON.stringify({ name: 'x'.repeat(size) }) : nested(Math.ceil(size / 2), 'array');
@@ -246,6 +300,11 @@ export function plausibleRequest(g: Gen, route: RouteSpec, ownerKey: string): Ho
   return { method: route.method, url: path, headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json' }, payload, mustFail: false, mayChange: true, why };
 }
 
+/** What the server decodes from a percent-encoded URL part: UTF-8 turns a lone surrogate into U+FFFD on the way. */
+function asReceived(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
 /** Percent-encodes every byte outside the unreserved set; unlike encodeURIComponent it accepts lone surrogates. */
 function percentEncode(value: string): string {
   return [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
@@ -254,4 +313,60 @@ function percentEncode(value: string): string {
 function forgedCursor(g: Gen): string {
   const json = JSON.stringify({ s: pick(g, ['created', 'name', 'x']), v: hostileValue(g), i: hostileString(g).slice(0, 80), f: hostileString(g).slice(0, 80) });
   return pick(g, [Buffer.from(json).toString('base64url'), Buffer.from(json).toString('base64'), json, 'A'.repeat(513), '!!!', Buffer.from('null').toString('base64url')]);
+}
+
+/** The scope each listing bound its cursors to with no filters, when cursors were unsigned JSON. */
+const UNFILTERED_SCOPES: Record<string, string> = {
+  '/v1/keys': JSON.stringify(['org', null, null, null, null, null, false]),
+  '/v1/tokens': JSON.stringify(['personal', null, null, null, null, null, false]),
+  '/v1/projects': JSON.stringify(['projects', null]),
+  '/v1/members': 'members',
+  '/v1/audit': JSON.stringify(['audit', null, null, null, null, null]),
+};
+
+/** Positions that once reached SQL from an unsigned cursor with the right scope: NULs and non-numbers. */
+function edgeCursor(g: Gen, path: string): string {
+  const scope = UNFILTERED_SCOPES[path];
+  if (scope === undefined || chance(g, 0.3)) return pick(g, NUMERIC_CURSORS);
+  const sort = pick(g, ['created', 'name', 'email']);
+  const value = pick(g, ['abc', '1e400', 'a\u0000b', '\u0000', 1e400, -1, 2 ** 60, '\ud800']);
+  const id = pick(g, ['key_aaaaaaaaaaaaaaaaaaaa', 'evt_aaaaaaaaaaaaaaaaaaaa', 'usr_aaaaaaaaaaaaaaaaaaaa', 'x\u0000', "' OR 1=1 --"]);
+  return Buffer.from(JSON.stringify({ s: sort, v: value, i: id, f: scope })).toString('base64url');
+}
+
+/**
+ * A request aimed at the edges between the API and the databases, otherwise clean so it gets as far as a
+ * query: a NUL in a path parameter, an unsigned cursor with the right scope and a hostile position, a timestamp
+ * Date.parse cannot read. Each of these was a 500 on PostgreSQL. Null when the route has no such input.
+ */
+export function edgeRequest(g: Gen, route: RouteSpec, ownerKey: string): HostileRequest | null {
+  const why: string[] = ['edge'];
+  let path = route.path;
+  let edged = false;
+  for (const param of route.pathParams) {
+    const nul = param.schema.pattern === undefined || chance(g, 0.3);
+    const value = nul ? pick(g, ['a%00b', '%00', 'tests%3Aread%00', `${'a'.repeat(120)}%00`]) : (unknownId(g, param.schema) ?? 'x');
+    path = path.replace(`{${param.name}}`, value);
+    edged ||= nul;
+    why.push(`path ${value.slice(0, 40)}`);
+  }
+  const query: string[] = [];
+  for (const param of route.query) {
+    if (param.name === 'cursor' && chance(g, 0.6)) {
+      query.push(`cursor=${percentEncode(edgeCursor(g, route.path))}`);
+      edged = true;
+      why.push('edge cursor');
+    } else if (param.schema.format === 'date-time' && chance(g, 0.5)) {
+      const value = pick(g, BAD_TIMESTAMPS);
+      query.push(`${param.name}=${percentEncode(value)}`);
+      edged = true;
+      why.push(`${param.name}=${value}`);
+    }
+  }
+  if (!edged) return null;
+  const url = query.length > 0 ? `${path}?${query.join('&')}` : path;
+  const headers: Record<string, string> = { authorization: `Bearer ${ownerKey}` };
+  const withBody = route.method !== 'GET' && route.body !== null;
+  if (withBody) headers['content-type'] = 'application/json';
+  return { method: route.method, url, headers, ...(withBody ? { payload: '{}' } : {}), mustFail: true, mayChange: false, why };
 }

@@ -70,6 +70,8 @@ function violates(schema: JsonSchema, types: string[], value: unknown): boolean 
   if (schema.enum && !schema.enum.some((e) => sameJson(e, value))) return true;
   if ('const' in schema && !sameJson(schema.const, value)) return true;
   if (typeof value === 'string') {
+    // The validator refuses these in every string, whatever the schema (src/server/validator-compiler.ts).
+    if (/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return true;
     const length = [...value].length;
     if (schema.maxLength !== undefined && length > schema.maxLength) return true;
     if (schema.minLength !== undefined && length < schema.minLength) return true;

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ValidateFunction } from 'ajv';
 import { AppError } from '../../domain/app-error.js';
 import { type Principal, principalCan } from '../../domain/principal.js';
 import type { Latchkey } from '../../services/create-latchkey.js';
 import { isStorageUnavailable } from '../../domain/storage-unavailable.js';
 import type { App } from '../app-types.js';
 import { translateError } from '../plugins/error-handler.js';
+import { emptyBodyError, isJsonMediaType, parseJsonBody } from '../parse-json-body.js';
+import type { Validator } from '../validator-compiler.js';
 import { credentialFromHeaders } from '../plugins/extract-credential.js';
 import { VERIFY_PERMISSION, verifyRequest } from '../verify-request.js';
 
@@ -15,7 +16,7 @@ const BODY_LIMIT = 1_048_576;
 export interface FastVerifyDeps {
   lk: Latchkey;
   app: App;
-  validateBody: ValidateFunction;
+  validateBody: Validator;
   nextRequestId: () => string;
 }
 
@@ -84,7 +85,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
   /** Serves the request, or calls `fallback` without having touched it. */
   async function handle(req: IncomingMessage, res: ServerResponse, fallback: () => void): Promise<void> {
     if (req.method !== 'POST' || req.url !== PATH || config.trustProxy !== false) return fallback();
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return fallback();
+    if (!isJsonMediaType(req.headers['content-type'])) return fallback();
     const presented = credentialFromHeaders(req.headers, config.extraAuthHeader);
     if (presented.kind !== 'token') return fallback();
     const secret = presented.value;
@@ -102,13 +103,8 @@ export function createFastVerify(deps: FastVerifyDeps) {
 
     const id = nextRequestId();
     try {
-      const text = await readBody(req);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new AppError('MALFORMED_JSON');
-      }
+      const body = parseJsonBody(await readBody(req));
+      if (body === undefined) throw emptyBodyError();
       if (!validateBody(body)) throw Object.assign(new Error('invalid body'), { validation: validateBody.errors ?? [], validationContext: 'body' });
       send(req, res, id, started, 200, await verifyRequest(lk, principal, body as never));
     } catch (error) {

@@ -27,6 +27,13 @@ export function PageOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 }
 
+/**
+ * The router's limit on a path parameter, in UTF-16 code units after decoding. Far above every path parameter's
+ * schema maxLength (the longest is a 128-character permission name), so the schema, not the router, decides
+ * what is too long and answers with a 400 that names the field; test/api/bad-input.test.ts checks every route.
+ */
+export const ROUTER_MAX_PARAM_LENGTH = 1024;
+
 export const IdParams = (prefix: string) => Type.Object({ id: Id(prefix) }, { additionalProperties: false });
 
 /** Standard error responses, so the OpenAPI document lists them for every route. */

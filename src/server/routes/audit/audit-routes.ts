@@ -1,3 +1,4 @@
+import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import type { AuditRecord } from '../../../services/audit-service.js';
 import type { App } from '../../app-types.js';
 import { principalOf } from '../../request-meta-of.js';
@@ -8,7 +9,8 @@ function auditView(record: AuditRecord) {
   return { ...record, createdAt: new Date(record.createdAt).toISOString() };
 }
 
-const time = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
+// The schema's date-time format is parseIsoInstant itself, so a value that got here converts.
+const time = (text: string | undefined) => (text === undefined ? undefined : (parseIsoInstant(text) ?? undefined));
 
 export async function auditRoutes(app: App): Promise<void> {
   const audit = app.latchkey.audit;

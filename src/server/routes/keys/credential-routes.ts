@@ -85,16 +85,14 @@ export async function credentialRoutes(app: App, o: CredentialRouteOptions): Pro
   app.post(
     `${o.base}/:id/regenerate`,
     {
+      // The body is optional: a bare POST rolls the key with no grace period.
+      config: { optionalBody: true },
       schema: {
         tags: [o.tag],
         summary: `New secret for the same ${o.noun}; the old one may keep working for a grace period`,
         params,
         body: RegenerateBody,
         response: { 200: KeyWithSecretView, ...ERROR_RESPONSES },
-      },
-      // The body is optional: a bare POST rolls the key with no grace period.
-      preValidation: async (request) => {
-        if (request.body === undefined || request.body === null) request.body = {};
       },
     },
     async (request, reply) => {
