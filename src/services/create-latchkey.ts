@@ -63,7 +63,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     permissions: new PermissionService(ctx, catalog),
     audit: new AuditService(ctx),
     whoami: new WhoamiService(ctx, catalog),
-    setup: new SetupService(ctx, keys),
+    setup: new SetupService(ctx),
     authFailures: new MemoryRateLimiter(),
     start(): void {
       ctx.usage.start(config.usageFlushMs);
