@@ -125,8 +125,12 @@ for (const database of TEST_DATABASES) {
 
       // The timers refresh last_seen_at from the clock, off any request path.
       clock.advance(10_000);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const rows = await db.open().repos.instances.heartbeats();
+      const reader = db.open();
+      let rows = await reader.repos.instances.heartbeats();
+      for (let i = 0; i < 50 && !rows.every((r) => r.last_seen_at === clock.now()); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        rows = await reader.repos.instances.heartbeats();
+      }
       assert.deepEqual(rows.map((r) => [r.instance_id, r.last_seen_at]).sort(), [[a.instanceId, clock.now()], [b.instanceId, clock.now()]].sort());
       await second.stop();
       await first.stop();
