@@ -44,7 +44,7 @@ async function latchkey(): Promise<ServerReady> {
   await storage.migrate();
   const lk = createLatchkey(config, storage);
   const app = await buildApp(lk);
-  lk.start();
+  await lk.start();
   const setup = await lk.setup.initialize({ organizationName: 'Bench', email: 'bench@example.test', password: 'bench password 123' });
   const caller = await lk.authenticator.fromKey(setup.ownerKey.secret, null);
   const verified = await lk.keys.create(caller, { name: 'verified', permissions: ['latchkey:keys:read'] }, { ip: null, requestId: null });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RateLimitConfig } from '../domain/api-key.js';
+import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import { TOKEN_PREFIX_PATTERN } from '../domain/token-format.js';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../storage/storage-timeouts.js';
@@ -39,7 +40,14 @@ export interface Config {
   outageGraceMs: number;
   keyCacheSize: number;
   keyCacheTtlMs: number;
+  /** Forces the session cookie's Secure flag; it is set anyway on requests that arrived over TLS. */
   cookieSecure: boolean;
+  /** log2 of scrypt's N for new password hashes; 17 is OWASP's minimum, lower only under NODE_ENV=test. */
+  passwordHashCost: number;
+  /** How often this instance writes its heartbeat row; another instance's row younger than 3 of these refuses start. */
+  instanceHeartbeatMs: number;
+  /** Start even while another instance's heartbeat is fresh (caches and limits are then per instance). */
+  allowMultipleInstances: boolean;
   bulkMax: number;
   metadataMaxBytes: number;
   dashboardDir: string | undefined;
@@ -52,6 +60,13 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const value = Number(raw);
   if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** Cheaper hashes make tests fast; anywhere else a cost below OWASP's minimum is refused. */
+function passwordHashCost(env: NodeJS.ProcessEnv): number {
+  const cost = int(env, 'LATCHKEY_PASSWORD_HASH_COST', DEFAULT_PASSWORD_HASH_COST, 10, 20);
+  if (cost < DEFAULT_PASSWORD_HASH_COST && env.NODE_ENV !== 'test') throw new Error(`LATCHKEY_PASSWORD_HASH_COST below ${DEFAULT_PASSWORD_HASH_COST} is for tests only (NODE_ENV=test), got ${cost}`);
+  return cost;
 }
 
 function loadPermissionsFile(path: string | undefined): Record<string, string> {
@@ -107,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyCacheSize: int(env, 'LATCHKEY_KEY_CACHE_SIZE', 100_000, 0, 10_000_000),
     keyCacheTtlMs: int(env, 'LATCHKEY_KEY_CACHE_TTL_MS', 300_000, 0, 86_400_000),
     cookieSecure: env.LATCHKEY_COOKIE_SECURE === 'true',
+    passwordHashCost: passwordHashCost(env),
+    instanceHeartbeatMs: int(env, 'LATCHKEY_INSTANCE_HEARTBEAT_MS', 5000, 100, 60_000),
+    allowMultipleInstances: env.LATCHKEY_ALLOW_MULTIPLE_INSTANCES === '1' || env.LATCHKEY_ALLOW_MULTIPLE_INSTANCES === 'true',
     bulkMax: int(env, 'LATCHKEY_BULK_MAX', 1000, 1000, 100_000),
     metadataMaxBytes: int(env, 'LATCHKEY_METADATA_MAX_BYTES', 4096, 256, 1_048_576),
     dashboardDir: env.LATCHKEY_DASHBOARD_DIR || undefined,

@@ -5,6 +5,7 @@ import { AuditService } from './audit-service.js';
 import { Authenticator } from './authenticator.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { type InvalidationBus, LocalInvalidationBus } from './invalidation-bus.js';
+import { type InstanceClaim, InstanceRegistry } from './instance-registry.js';
 import { KeyCache } from './key-cache.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
@@ -55,6 +56,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   const keys = new KeyService(ctx, catalog, 'org');
   const tokens = new KeyService(ctx, catalog, 'personal');
   const authenticator = new Authenticator(ctx, resolver);
+  const instance = new InstanceRegistry(ctx);
   let maintenance: NodeJS.Timeout | undefined;
   return {
     ctx,
@@ -70,16 +72,25 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     permissions: new PermissionService(ctx, catalog),
     audit: new AuditService(ctx),
     whoami: new WhoamiService(ctx, catalog),
-    setup: new SetupService(ctx, keys),
+    setup: new SetupService(ctx),
     authFailures: new MemoryRateLimiter(),
-    start(): void {
+    instance,
+    /**
+     * Claims this database for the instance (refusing with InstanceConflictError while another one's heartbeat
+     * is fresh, unless LATCHKEY_ALLOW_MULTIPLE_INSTANCES), then starts the background timers.
+     */
+    async start(): Promise<InstanceClaim> {
+      const claim = await instance.claim();
+      instance.startBeating(options.onBackgroundError ?? (() => {}));
       ctx.usage.start(config.usageFlushMs);
       maintenance = setInterval(() => void storage.maintain().catch(options.onBackgroundError ?? (() => {})), 3_600_000);
       maintenance.unref();
+      return claim;
     },
     async stop(): Promise<void> {
       if (maintenance) clearInterval(maintenance);
       await ctx.usage.stop();
+      await instance.release();
     },
   };
 }

@@ -44,7 +44,7 @@ export class OrganizationService {
       await tx.memberships.insert({ org_id: orgId, user_id: userId, role: 'owner', created_at: now });
       const actor = { actorType: 'user', actorId: userId } as const;
       await tx.audit.insertMany([
-        auditEvent(orgId, actor, 'organization.created', { type: 'organization', id: orgId }, meta, now, { name: input.name, fromOrganization: principal.orgId }),
+        auditEvent(orgId, actor, 'organization.created', { type: 'organization', id: orgId }, meta, now, { name: input.name }),
         auditEvent(orgId, actor, 'member.added', { type: 'user', id: userId }, meta, now, { email: user.email, role: 'owner' }),
       ]);
     });

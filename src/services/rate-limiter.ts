@@ -23,6 +23,17 @@ interface Window {
   count: number;
 }
 
+/**
+ * One attempt held against a budget, taken before the work it guards (checking a password). `decision.allowed`
+ * false means the budget was already spent and nothing was taken. `release()` gives a granted attempt back,
+ * for a success: only the caller's own attempt, never anyone else's failures, and only within the window it
+ * was taken in; a second call, or a call on a refused reservation, does nothing.
+ */
+export interface Reservation {
+  readonly decision: RateDecision;
+  release(): void;
+}
+
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Window>();
   private sweepAt = 0;
@@ -34,6 +45,29 @@ export class MemoryRateLimiter implements RateLimiter {
     const allowed = window.count + cost <= config.limit;
     if (allowed) window.count += cost;
     return { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
+  }
+
+  /**
+   * Check-and-increment in one synchronous step, so however many requests arrive at once no more than the
+   * budget are ever granted in a window: there is no await between the check and the count. Failure
+   * throttles (sign-in, setup, invitation acceptance) reserve an attempt before doing the guarded work and
+   * release it only when that work succeeded.
+   */
+  reserve(bucket: string, config: RateLimitConfig, now: number): Reservation {
+    const window = this.windowFor(bucket, config, now);
+    const allowed = window.count + 1 <= config.limit;
+    if (allowed) window.count += 1;
+    const decision = { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
+    let held = allowed;
+    return {
+      decision,
+      release: () => {
+        if (!held) return;
+        held = false;
+        // The window may have been replaced since; its count started from zero and owes this attempt nothing.
+        if (this.windows.get(`${bucket}|${config.windowMs}`) === window && window.count > 0) window.count -= 1;
+      },
+    };
   }
 
   async peek(bucket: string, config: RateLimitConfig, now: number): Promise<RateDecision> {

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/app-error.js';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../domain/password-hash.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../domain/password-hash.js';
 import type { Principal } from '../domain/principal.js';
 import { isRole, type Role } from '../domain/roles.js';
 import type { UserRow } from '../storage/schema.js';
@@ -36,24 +36,33 @@ export class SessionService {
 
   async signIn(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
     const repos = this.ctx.storage.repos;
+    const cost = this.ctx.config.passwordHashCost;
     const email = input.email.trim().toLowerCase();
     const user = await repos.users.findByEmail(email);
-    const passwordOk = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+    const passwordOk = await verifyPassword(input.password, user?.password_hash ?? dummyPasswordHash(cost));
     // Looked up for unknown emails too, so the path's work does not depend on whether the account exists.
     const userId = user?.id ?? '';
     const chosen = input.organizationId ? await repos.memberships.find(input.organizationId, userId) : await repos.memberships.firstForUser(userId);
-    if (!user || !passwordOk || !chosen || !isRole(chosen.role)) {
-      if (user) await this.auditFailure(user, chosen?.org_id ?? null, passwordOk ? 'not_a_member' : 'wrong_password', meta);
-      throw new AppError('INVALID_SIGN_IN');
+    if (!user || !passwordOk) {
+      // The caller has proved nothing, so nothing is written into any organization: a stranger who knows a
+      // member's email must not be able to fill that organization's audit log. The route logs it instead.
+      throw signInFailure(user ? 'wrong_password' : 'unknown_email', user?.id ?? null);
+    }
+    if (!chosen || !isRole(chosen.role)) {
+      await this.auditNotAMember(user, meta);
+      throw signInFailure('not_a_member', user.id);
     }
     const orgId = chosen.org_id;
     const organization = await repos.organizations.findById(orgId);
-    if (!organization) throw new AppError('INVALID_SIGN_IN');
+    if (!organization) throw signInFailure('not_a_member', user.id);
+    // A hash made at an older, weaker cost is replaced now that the password is known to be right.
+    const upgradedHash = needsRehash(user.password_hash, cost) ? await hashPassword(input.password, cost) : null;
     const now = this.ctx.now();
     const expiresAt = now + this.ctx.config.sessionTtlMs;
     const secrets = this.authenticator.newSessionSecrets();
     await repos.sessions.deleteExpired(now);
     await this.ctx.storage.transaction(async (tx) => {
+      if (upgradedHash) await tx.users.setPasswordHash(user.id, upgradedHash);
       await tx.sessions.insert({ id: secrets.sessionId, user_id: user.id, org_id: orgId, csrf_digest: secrets.csrfDigest, created_at: now, expires_at: expiresAt });
       await tx.audit.insertMany([
         auditEvent(orgId, { actorType: 'user', actorId: user.id }, 'auth.sign_in', { type: 'user', id: user.id }, meta, now, { email }),
@@ -78,17 +87,22 @@ export class SessionService {
   }
 
   /**
-   * Failed attempts are recorded in an organization the user belongs to (the one asked for, else the first),
-   * so its owners can see someone trying; the password itself is never recorded. Emails without an account
-   * belong to no organization and leave no row.
+   * The password was right but the organization asked for is not one of the user's: the credential matched, so
+   * the attempt is recorded in the user's own first organization, where its owners can see it; never the
+   * password, and never in the organization asked for.
    */
-  private async auditFailure(user: UserRow, orgId: string | null, reason: string, meta: RequestMeta): Promise<void> {
-    const auditOrg = orgId ?? (await this.ctx.storage.repos.memberships.firstForUser(user.id))?.org_id;
-    if (!auditOrg) return;
-    const event = auditEvent(auditOrg, { actorType: 'anonymous', actorId: null }, 'auth.sign_in_failed', { type: 'user', id: user.id }, meta, this.ctx.now(), {
+  private async auditNotAMember(user: UserRow, meta: RequestMeta): Promise<void> {
+    const home = (await this.ctx.storage.repos.memberships.firstForUser(user.id))?.org_id;
+    if (!home) return;
+    const event = auditEvent(home, { actorType: 'user', actorId: user.id }, 'auth.sign_in_failed', { type: 'user', id: user.id }, meta, this.ctx.now(), {
       email: user.email,
-      reason,
+      reason: 'not_a_member',
     });
     await this.ctx.storage.repos.audit.insertMany([event]);
   }
+}
+
+/** Every failure answers alike; why it failed travels in `cause`, which is logged and never sent. */
+function signInFailure(reason: 'wrong_password' | 'unknown_email' | 'not_a_member', userId: string | null): AppError {
+  return new AppError('INVALID_SIGN_IN', { cause: { reason, userId } });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
+import { InstanceRepository } from './repositories/instance-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MembershipRepository } from './repositories/membership-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   permissions: PermissionRepository;
   usage: UsageRepository;
   serverSecrets: ServerSecretRepository;
+  instances: InstanceRepository;
 }
 
 export function bindRepositories(db: Kysely<Database>): Repositories {
@@ -37,5 +39,6 @@ export function bindRepositories(db: Kysely<Database>): Repositories {
     permissions: new PermissionRepository(db),
     usage: new UsageRepository(db),
     serverSecrets: new ServerSecretRepository(db),
+    instances: new InstanceRepository(db),
   };
 }

@@ -127,6 +127,22 @@ export interface PermissionTable {
   created_at: number;
 }
 
+/** One row per running server; see services/instance-registry.ts. */
+export interface InstanceHeartbeatTable {
+  instance_id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  last_seen_at: number;
+}
+
+/** At most one row (id 1): first-run setup has happened. Its primary key is what serializes racing first runs. */
+export interface InstanceSetupTable {
+  id: number;
+  org_id: string;
+  completed_at: number;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -140,6 +156,8 @@ export interface Database {
   sessions: SessionTable;
   permissions: PermissionTable;
   server_secrets: ServerSecretTable;
+  instance_heartbeats: InstanceHeartbeatTable;
+  instance_setup: InstanceSetupTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;
@@ -152,3 +170,4 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type PermissionRow = Selectable<PermissionTable>;
 export type OrganizationRow = Selectable<OrganizationTable>;
+export type InstanceHeartbeatRow = Selectable<InstanceHeartbeatTable>;

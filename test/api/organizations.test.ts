@@ -21,6 +21,11 @@ for (const database of TEST_DATABASES) {
       assert.equal((await h.storage.repos.memberships.find(beta.id, h.ownerUserId))?.role, 'owner');
       const [founded] = await auditRows(h, 'organization.created', beta.id);
       assert.deepEqual([founded?.actor_type, founded?.actor_id, founded?.target_id], ['user', h.ownerUserId, beta.id]);
+      // Beta's log is Beta's: it names no other organization (it used to carry the founding session's org id).
+      assert.deepEqual(JSON.parse(founded!.details!), { name: 'Beta' });
+      const betaLog = await h.storage.repos.audit.list({ orgId: beta.id, limit: 200 });
+      assert.ok(betaLog.length >= 2);
+      assert.ok(!JSON.stringify(betaLog).includes(h.orgId), 'no row in Beta mentions Acme');
       assert.equal((await auditRows(h, 'member.added', beta.id))[0]?.target_id, h.ownerUserId);
 
       const mine = await sessionCall(h, home, 'GET', '/v1/organizations');
@@ -48,8 +53,10 @@ for (const database of TEST_DATABASES) {
       const refused = await h.call('POST', '/v1/auth/sign-in', null, { email: 'ann@acme.test', password: 'a long enough password', organizationId: beta.id });
       assert.equal(refused.statusCode, 401);
       assert.equal(refused.json().error.code, 'INVALID_SIGN_IN');
+      // The password was right, so the attempt is recorded, as the user, in the user's own organization.
       const [failure] = await auditRows(h, 'auth.sign_in_failed');
       assert.equal(JSON.parse(failure!.details!).reason, 'not_a_member');
+      assert.deepEqual([failure!.actor_type, failure!.actor_id], ['user', ann.response.json().user.id]);
       assert.equal((await auditRows(h, 'auth.sign_in_failed', beta.id)).length, 0);
 
       const annOrgs = await sessionCall(h, ann, 'GET', '/v1/organizations');

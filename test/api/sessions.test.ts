@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { hashPassword, needsRehash, verifyPassword } from '../../src/domain/password-hash.js';
 import { auditRows, sessionCall, signIn } from '../helpers/org-fixtures.js';
 import { createTestApp, OWNER_EMAIL, OWNER_PASSWORD } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
@@ -41,12 +42,35 @@ for (const database of TEST_DATABASES) {
       assert.ok(!JSON.stringify(row).includes(OWNER_PASSWORD) && !JSON.stringify(row).includes(token));
     });
 
-    it('marks the cookie Secure when configured to', async (t) => {
+    it('marks the cookie Secure when forced by LATCHKEY_COOKIE_SECURE', async (t) => {
       const h = await createTestApp(database, { env: { LATCHKEY_COOKIE_SECURE: 'true', LATCHKEY_SESSION_TTL_HOURS: '2' } });
       t.after(() => h.close());
       const { response } = await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
       assert.match(String(response.headers['set-cookie']), /; Secure/);
       assert.equal(response.json().expiresAt, new Date(h.clock.now() + 2 * HOUR).toISOString());
+    });
+
+    it('marks the cookie Secure whenever a trusted proxy says the request came over TLS, and only then', async (t) => {
+      const trusted = await createTestApp(database, { env: { LATCHKEY_TRUST_PROXY: '127.0.0.1' } });
+      t.after(() => trusted.close());
+      const body = { email: OWNER_EMAIL, password: OWNER_PASSWORD };
+      const overTls = await trusted.call('POST', '/v1/auth/sign-in', null, body, { 'x-forwarded-proto': 'https' });
+      assert.equal(overTls.statusCode, 200);
+      assert.match(String(overTls.headers['set-cookie']), /; Secure/);
+      const session = { cookie: `latchkey_session=${overTls.cookies[0]!.value}`, csrfToken: overTls.json().csrfToken, response: overTls };
+      const out = await trusted.call('POST', '/v1/auth/sign-out', null, undefined, { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'x-forwarded-proto': 'https' });
+      assert.equal(out.statusCode, 204);
+      assert.match(String(out.headers['set-cookie']), /; Secure/, 'the clearing cookie matches the one it clears');
+      const plain = await trusted.call('POST', '/v1/auth/sign-in', null, body, { 'x-forwarded-proto': 'http' });
+      assert.doesNotMatch(String(plain.headers['set-cookie']), /; Secure/);
+
+      // From an address that is not a trusted proxy, the header is the client's word and changes nothing.
+      const untrusted = await createTestApp(database);
+      t.after(() => untrusted.close());
+      const forged = await untrusted.call('POST', '/v1/auth/sign-in', null, body, { 'x-forwarded-proto': 'https' });
+      assert.equal(forged.statusCode, 200);
+      assert.doesNotMatch(String(forged.headers['set-cookie']), /; Secure/);
+      assert.equal((await auditRows(trusted, 'auth.sign_in')).length, 2);
     });
 
     it('needs X-CSRF-Token on every session mutation, and reads without it', async (t) => {
@@ -106,8 +130,10 @@ for (const database of TEST_DATABASES) {
       assert.equal((await sessionCall(h, session, 'GET', '/v1/whoami')).statusCode, 401);
     });
 
-    it('answers a wrong password and an unknown email alike, auditing only the attempt on a real member', async (t) => {
-      const h = await createTestApp(database);
+    it('answers a wrong password and an unknown email alike, and writes neither into any organization', async (t) => {
+      const lines: string[] = [];
+      const sink = { write: (line: string) => void lines.push(line) };
+      const h = await createTestApp(database, { logger: { level: 'warn', stream: sink } });
       t.after(() => h.close());
       const wrong = await h.call('POST', '/v1/auth/sign-in', null, { email: OWNER_EMAIL, password: 'not the password at all' });
       const unknown = await h.call('POST', '/v1/auth/sign-in', null, { email: 'nobody@acme.test', password: 'not the password at all' });
@@ -117,13 +143,17 @@ for (const database of TEST_DATABASES) {
       }
       assert.deepEqual({ ...wrong.json().error, requestId: null }, { ...unknown.json().error, requestId: null });
       assert.equal(wrong.json().error.code, 'INVALID_SIGN_IN');
+      assert.deepEqual(wrong.json().error.details, {}, 'why it failed is never sent');
 
-      const failures = await auditRows(h, 'auth.sign_in_failed');
-      assert.equal(failures.length, 1);
-      assert.deepEqual([failures[0]!.actor_type, failures[0]!.actor_id, failures[0]!.target_id], ['anonymous', null, h.ownerUserId]);
-      assert.deepEqual(JSON.parse(failures[0]!.details!), { email: OWNER_EMAIL, reason: 'wrong_password' });
-      assert.ok(!JSON.stringify(failures).includes('not the password at all'));
+      // An anonymous caller who knows a member's email cannot write into that member's organization.
+      assert.equal((await auditRows(h, 'auth.sign_in_failed')).length, 0);
+      assert.equal((await h.storage.repos.audit.list({ orgId: h.orgId, limit: 200 })).filter((r) => r.actor_type === 'anonymous').length, 0);
       assert.equal((await auditRows(h, 'auth.sign_in')).length, 0);
+
+      // The operator sees each failure in the log, at warn, without the password.
+      const failures = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'auth.sign_in_failed');
+      assert.deepEqual(failures.map((l) => [l.level, l.reason, l.userId]), [[40, 'wrong_password', h.ownerUserId], [40, 'unknown_email', null]]);
+      assert.ok(!lines.join('\n').includes('not the password at all'));
     });
 
     it('throttles failed sign-ins per address with 429 and Retry-After, even for the right password, until the window passes', async (t) => {
@@ -146,6 +176,26 @@ for (const database of TEST_DATABASES) {
 
       h.clock.advance(60_000);
       assert.equal((await h.call('POST', '/v1/auth/sign-in', null, { email: OWNER_EMAIL, password: OWNER_PASSWORD })).statusCode, 200);
+    });
+
+    it('rehashes a password stored at the old cost (2^14) at the next successful sign-in, to the 2^17 default', async (t) => {
+      const h = await createTestApp(database, { env: { LATCHKEY_PASSWORD_HASH_COST: '17' } });
+      t.after(() => h.close());
+      const old = await hashPassword(OWNER_PASSWORD, 14);
+      await h.storage.repos.users.setPasswordHash(h.ownerUserId, old);
+
+      const wrong = await h.call('POST', '/v1/auth/sign-in', null, { email: OWNER_EMAIL, password: 'not the password at all' });
+      assert.equal(wrong.statusCode, 401);
+      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.password_hash, old, 'a failed sign-in changes nothing');
+
+      await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
+      const upgraded = (await h.storage.repos.users.findById(h.ownerUserId))!.password_hash;
+      assert.match(upgraded, /^scrypt\$131072\$8\$1\$/);
+      assert.ok(await verifyPassword(OWNER_PASSWORD, upgraded));
+      assert.equal(needsRehash(upgraded, 17), false);
+
+      await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
+      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.password_hash, upgraded, 'a current hash is left alone');
     });
 
     it('refuses malformed sign-in bodies with 400 VALIDATION_FAILED', async (t) => {

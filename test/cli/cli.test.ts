@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { openStorage } from '../../src/storage/open-storage.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -58,5 +59,37 @@ describe('latchkey CLI (SQLite file in a temporary data dir)', () => {
     const unknown = cli(['frobnicate'], { LATCHKEY_DATA_DIR: dataDir });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Usage: latchkey/);
+  });
+});
+
+describe('latchkey CLI init is one transaction', () => {
+  it('a failure while inserting the owner key leaves the instance uninitialized, and init can be run again', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env = { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_OWNER_PASSWORD: 'correct horse battery staple' };
+    assert.equal(cli(['migrate'], env).status, 0);
+    // A real failure from the database itself, part-way through: the owner key's insert is refused.
+    const db = new Database(join(dataDir, 'latchkey.sqlite'));
+    db.exec(`create trigger refuse_keys before insert on api_keys begin select raise(abort, 'injected failure'); end`);
+    db.close();
+
+    const failed = cli(['init', '--org', 'Acme', '--email', 'owner@acme.test'], env);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /injected failure/);
+    assert.doesNotMatch(failed.stdout, /lk_live_/);
+    const storage = openStorage({ dataDir });
+    assert.equal(await storage.repos.organizations.count(), 0);
+    assert.equal(await storage.repos.users.findByEmail('owner@acme.test'), null);
+    await storage.close();
+
+    const fix = new Database(join(dataDir, 'latchkey.sqlite'));
+    fix.exec('drop trigger refuse_keys');
+    fix.close();
+    const retried = cli(['init', '--org', 'Acme', '--email', 'owner@acme.test'], env);
+    assert.equal(retried.status, 0, retried.stderr);
+    assert.equal((retried.stdout.match(/lk_live_[A-Za-z0-9]{38}/g) ?? []).length, 1);
+    const after = openStorage({ dataDir });
+    t.after(() => after.close());
+    assert.equal(await after.repos.organizations.count(), 1);
   });
 });

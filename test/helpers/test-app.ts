@@ -35,7 +35,15 @@ export interface TestAppOptions {
 /** A real app on a real, fresh database, initialized with one organization and its owner. */
 export async function createTestApp(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
   const { storage, destroy } = await createTestStorage(database);
-  const config = loadConfig({ LOG_LEVEL: 'silent', LATCHKEY_API_RATE_LIMIT: 'off', LATCHKEY_USAGE_FLUSH_MS: '60000', ...options.env });
+  // Password hashes at 2^10 keep the suite fast; the 2^17 default has a test of its own (test/domain/password-hash).
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    LATCHKEY_API_RATE_LIMIT: 'off',
+    LATCHKEY_USAGE_FLUSH_MS: '60000',
+    NODE_ENV: 'test',
+    LATCHKEY_PASSWORD_HASH_COST: '10',
+    ...options.env,
+  });
   const clock = new TestClock();
   const latchkey = createLatchkey(config, storage, { now: clock.now });
   const app = await buildApp(latchkey, options.logger === undefined ? {} : { logger: options.logger });

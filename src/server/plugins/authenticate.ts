@@ -9,7 +9,7 @@ import { rejectCredentialsInUrl } from './reject-credentials-in-url.js';
 
 export const SESSION_COOKIE = 'latchkey_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const THROTTLED_CODES = new Set(['AUTH_INVALID', 'AUTH_REVOKED', 'AUTH_EXPIRED', 'AUTH_DISABLED', 'INVALID_SIGN_IN']);
+const THROTTLED_CODES = new Set(['AUTH_INVALID', 'AUTH_REVOKED', 'AUTH_EXPIRED', 'AUTH_DISABLED']);
 
 /**
  * Resolves the caller before the body is even parsed, so an unauthenticated client learns nothing about
@@ -30,7 +30,7 @@ export function registerAuthentication(app: App): void {
     try {
       request.principal = await identify(request, mode);
     } catch (error) {
-      if (isAppError(error) && THROTTLED_CODES.has(error.code)) await countAuthFailure(lk, request, reply);
+      if (isAppError(error) && THROTTLED_CODES.has(error.code)) countAuthFailure(lk, request, reply);
       throw error;
     }
     if (!request.routeOptions.config?.skipApiRateLimit) await applyApiRateLimit(request.principal, reply);
@@ -66,13 +66,30 @@ export function registerAuthentication(app: App): void {
 }
 
 /**
- * Spends one of the client address's failed-attempt budget; past the budget the failure becomes a 429, so
- * guessing is slowed while a correct credential from the same address still succeeds.
+ * Spends one of the client address's failed-attempt budget after an API credential failed; past the budget the
+ * failure becomes a 429. Credentials here are never gated by the budget (a correct key from the same address
+ * still succeeds, since ~190 random bits cannot be guessed), so what the budget bounds is the number of 401
+ * answers, and the count is one synchronous check-and-increment however many failures arrive at once.
  */
-export async function countAuthFailure(lk: Latchkey, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function countAuthFailure(lk: Latchkey, request: FastifyRequest, reply: FastifyReply): void {
   const now = lk.ctx.now();
-  const decision = await lk.authFailures.consume(authFailureBucket(request), lk.ctx.config.authFailureLimit, now);
-  if (!decision.allowed) throwThrottled(decision, now, reply);
+  const spent = lk.authFailures.reserve(authFailureBucket(request), lk.ctx.config.authFailureLimit, now);
+  if (!spent.decision.allowed) throwThrottled(spent.decision, now, reply);
+}
+
+/**
+ * For checks where a right guess is the threat (passwords, setup, invitation tokens): reserves one attempt of
+ * the client address's budget before `work` runs, synchronously, so no more than the budget is ever checked in
+ * a window however many requests arrive at once, and a spent budget refuses with 429 before any check. Only a
+ * success gives its own attempt back; every failure, of whatever kind, keeps it spent.
+ */
+export async function withAuthAttempt<T>(lk: Latchkey, request: FastifyRequest, reply: FastifyReply, work: () => Promise<T>): Promise<T> {
+  const now = lk.ctx.now();
+  const attempt = lk.authFailures.reserve(authFailureBucket(request), lk.ctx.config.authFailureLimit, now);
+  if (!attempt.decision.allowed) throwThrottled(attempt.decision, now, reply);
+  const result = await work();
+  attempt.release();
+  return result;
 }
 
 /** The per-address counter of failed authentications, shared by key authentication and password sign-in. */

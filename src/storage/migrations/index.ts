@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { MigrationContext } from '../dialect/dialect-adapter.js';
 import * as m001 from './m001-initial.js';
 import * as m003 from './m003-server-secrets.js';
+import * as m004 from './m004-instances.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -13,6 +14,7 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
       return {
         m001_initial: { up: (db) => m001.up(db, context), down: m001.down },
         m003_server_secrets: { up: (db) => m003.up(db), down: m003.down },
+        m004_instances: { up: (db) => m004.up(db), down: m004.down },
       };
     },
   };

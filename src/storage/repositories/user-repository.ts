@@ -16,4 +16,8 @@ export class UserRepository {
   async findByEmail(email: string): Promise<UserRow | null> {
     return (await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst()) ?? null;
   }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
 }

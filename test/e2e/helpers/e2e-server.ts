@@ -29,7 +29,7 @@ export async function startE2eServer(options: { initialized?: boolean } = {}): P
   await storage.migrate();
   const latchkey = createLatchkey(config, storage);
   const app = await buildApp(latchkey);
-  latchkey.start();
+  await latchkey.start();
   let ownerKey = '';
   if (options.initialized !== false) ownerKey = (await latchkey.setup.initialize(E2E_OWNER)).ownerKey.secret;
   await app.listen({ port: 0, host: '127.0.0.1' });

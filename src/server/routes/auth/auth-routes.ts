@@ -1,28 +1,25 @@
 import { Type } from '@sinclair/typebox';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { isAppError } from '../../../domain/app-error.js';
 import type { Latchkey } from '../../../services/create-latchkey.js';
 import type { App } from '../../app-types.js';
-import { authFailureBucket, countAuthFailure, SESSION_COOKIE, throwThrottled } from '../../plugins/authenticate.js';
+import { SESSION_COOKIE, withAuthAttempt } from '../../plugins/authenticate.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
 import { ERROR_RESPONSES } from '../../schemas/common.js';
 import { SignInBody, SignInResponse } from '../../schemas/auth-schemas.js';
 
 /**
- * Once an address has spent its failed-attempt budget, sign-in refuses before checking the password: a guess
- * that happened to be right would otherwise still be told so, and the budget would slow nothing down. The
- * bucket is the one countAuthFailure spends.
+ * `Secure` whenever the request came over TLS: to this process directly, or to a proxy trusted by
+ * LATCHKEY_TRUST_PROXY that says so in X-Forwarded-Proto (Fastify believes that header only from a trusted
+ * address). LATCHKEY_COOKIE_SECURE=true forces it for proxies that do not send the header.
  */
-async function refuseWhileThrottled(lk: Latchkey, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const now = lk.ctx.now();
-  const decision = await lk.authFailures.peek(authFailureBucket(request), lk.ctx.config.authFailureLimit, now);
-  if (!decision.allowed) throwThrottled(decision, now, reply);
+export function sessionCookieOptions(lk: Latchkey, request: FastifyRequest): CookieSerializeOptions {
+  return { httpOnly: true, sameSite: 'strict', secure: lk.ctx.config.cookieSecure || request.protocol === 'https', path: '/' };
 }
 
 export async function authRoutes(app: App): Promise<void> {
   const lk = app.latchkey;
-  const cookieOptions: CookieSerializeOptions = { httpOnly: true, sameSite: 'strict', secure: lk.ctx.config.cookieSecure, path: '/' };
 
   app.post(
     '/v1/auth/sign-in',
@@ -36,12 +33,17 @@ export async function authRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      await refuseWhileThrottled(lk, request, reply);
-      const result = await lk.sessions.signIn(request.body, metaOf(request)).catch(async (error: unknown) => {
-        if (isAppError(error) && error.code === 'INVALID_SIGN_IN') await countAuthFailure(lk, request, reply);
+      // The attempt is reserved before the password is checked, so a burst of guesses cannot all be checked
+      // while the budget still looks unspent; a spent budget answers 429 without checking, right or wrong.
+      const result = await withAuthAttempt(lk, request, reply, () => lk.sessions.signIn(request.body, metaOf(request))).catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'INVALID_SIGN_IN') {
+          // Not audited into any organization (the caller proved nothing); logged for the operator instead.
+          const cause = error.cause as { reason?: string; userId?: string | null } | undefined;
+          request.log.warn({ event: 'auth.sign_in_failed', reason: cause?.reason, userId: cause?.userId ?? null, ip: request.ip }, 'sign-in failed');
+        }
         throw error;
       });
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, { ...cookieOptions, expires: new Date(result.expiresAt) });
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, { ...sessionCookieOptions(lk, request), expires: new Date(result.expiresAt) });
       return {
         user: result.user,
         organization: result.organization,
@@ -57,7 +59,7 @@ export async function authRoutes(app: App): Promise<void> {
     { config: { auth: 'session' }, schema: { tags: ['auth'], summary: 'End the session and clear its cookie', response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
     async (request, reply) => {
       await lk.sessions.signOut(principalOf(request), request.sessionId!, metaOf(request));
-      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(lk, request));
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.js';
+import { withAuthAttempt } from '../../plugins/authenticate.js';
 import { keyView } from '../../presenters/key-view.js';
 import { metaOf } from '../../request-meta-of.js';
 import { ERROR_RESPONSES, Text } from '../../schemas/common.js';
@@ -34,7 +35,9 @@ export async function setupRoutes(app: App): Promise<void> {
       },
     },
     async (request, reply) => {
-      const result = await app.latchkey.setup.initialize(request.body, metaOf(request));
+      // Each attempt is reserved from the address's failure budget before any work (a password hash costs
+      // 128 MiB), and given back only by the run that initializes the instance.
+      const result = await withAuthAttempt(app.latchkey, request, reply, () => app.latchkey.setup.initialize(request.body, metaOf(request)));
       const now = app.latchkey.ctx.now();
       return reply.code(201).send({
         organizationId: result.orgId,

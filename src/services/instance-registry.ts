@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { randomBase62 } from '../domain/base62.js';
+import type { InstanceHeartbeatRow } from '../storage/schema.js';
+import type { ServiceContext } from './service-context.js';
+
+/** A heartbeat older than this many intervals belongs to an instance that stopped without saying so. */
+export const STALE_AFTER_BEATS = 3;
+
+/** Start-up refused: another instance is running on the same database. The message says why and what to do. */
+export class InstanceConflictError extends Error {
+  constructor(
+    readonly others: InstanceHeartbeatRow[],
+    now: number,
+    staleAfterMs: number,
+  ) {
+    const list = others.map((o) => `${o.instance_id} on ${o.host} (pid ${o.pid}), last seen ${Math.round((now - o.last_seen_at) / 1000)} s ago`).join('; ');
+    super(
+      `Refusing to start: another Latchkey instance is running on this database: ${list}. ` +
+        'Latchkey keeps its key cache and rate limits in each process, so a second instance would keep accepting keys ' +
+        'revoked, disabled or narrowed on the first until its cache entry aged out, and each instance would allow the full ' +
+        'rate limit. Stop the other instance first (a clean stop removes its heartbeat at once); if it crashed, its heartbeat ' +
+        `goes stale ${Math.round(staleAfterMs / 1000)} s after its last beat. To run several anyway, accepting per-instance ` +
+        'caches and limits until multi-instance support lands, set LATCHKEY_ALLOW_MULTIPLE_INSTANCES=1.',
+    );
+    this.name = 'InstanceConflictError';
+  }
+}
+
+export interface InstanceClaim {
+  instanceId: string;
+  /** Other live instances, present only when LATCHKEY_ALLOW_MULTIPLE_INSTANCES let this one start beside them. */
+  others: InstanceHeartbeatRow[];
+}
+
+/**
+ * One row per running server in `instance_heartbeats`, refreshed by a timer every LATCHKEY_INSTANCE_HEARTBEAT_MS
+ * (never on a request path). At start an instance writes its row first and then looks: if an older live row
+ * exists, it removes its own and refuses. Writing before looking means two instances starting at the same moment
+ * both see each other, and the later one (by start time, then id) is the one that refuses.
+ */
+export class InstanceRegistry {
+  readonly instanceId = `ins_${randomBase62(20)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private claimed = false;
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get staleAfterMs(): number {
+    return STALE_AFTER_BEATS * this.ctx.config.instanceHeartbeatMs;
+  }
+
+  async claim(): Promise<InstanceClaim> {
+    const repo = this.ctx.storage.repos.instances;
+    const now = this.ctx.now();
+    this.startedAt = now;
+    await repo.removeHeartbeatsOlderThan(now - this.staleAfterMs);
+    await repo.beat(this.row(now));
+    const others = (await repo.heartbeats()).filter((r) => r.instance_id !== this.instanceId && r.last_seen_at >= now - this.staleAfterMs);
+    const older = others.filter((r) => r.started_at < now || (r.started_at === now && r.instance_id < this.instanceId));
+    if (older.length > 0 && !this.ctx.config.allowMultipleInstances) {
+      await repo.removeHeartbeat(this.instanceId);
+      throw new InstanceConflictError(older, now, this.staleAfterMs);
+    }
+    this.claimed = true;
+    return { instanceId: this.instanceId, others };
+  }
+
+  startBeating(onError: (error: unknown) => void): void {
+    if (!this.claimed || this.timer) return;
+    this.timer = setInterval(() => void this.ctx.storage.repos.instances.beat(this.row(this.ctx.now())).catch(onError), this.ctx.config.instanceHeartbeatMs);
+    this.timer.unref();
+  }
+
+  /** A clean stop removes the row, so a restart right after is not refused. */
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.claimed) return;
+    this.claimed = false;
+    await this.ctx.storage.repos.instances.removeHeartbeat(this.instanceId);
+  }
+
+  private row(now: number): InstanceHeartbeatRow {
+    return { instance_id: this.instanceId, host: hostname(), pid: process.pid, started_at: this.startedAt, last_seen_at: now };
+  }
+}
