@@ -27,6 +27,8 @@ export interface Config {
   /** Permissions of the protected API declared for every organization, from a JSON file. */
   apiPermissions: Record<string, string>;
   sessionTtlMs: number;
+  /** How long an invitation link stays valid. */
+  invitationTtlMs: number;
   usageFlushMs: number;
   keyCacheSize: number;
   keyCacheTtlMs: number;
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: !trust || trust === 'false' ? false : trust === 'true' ? true : trust.split(',').map((s) => s.trim()),
     apiPermissions: loadPermissionsFile(env.LATCHKEY_PERMISSIONS_FILE),
     sessionTtlMs: int(env, 'LATCHKEY_SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    invitationTtlMs: int(env, 'LATCHKEY_INVITATION_TTL_HOURS', 168, 1, 24 * 30) * 3_600_000,
     usageFlushMs: int(env, 'LATCHKEY_USAGE_FLUSH_MS', 2000, 50, 60_000),
     keyCacheSize: int(env, 'LATCHKEY_KEY_CACHE_SIZE', 100_000, 0, 10_000_000),
     keyCacheTtlMs: int(env, 'LATCHKEY_KEY_CACHE_TTL_MS', 300_000, 0, 86_400_000),

@@ -5,7 +5,7 @@ import { stdSerializers } from 'pino';
  * Anything shaped like a token of any deployment prefix, also when its underscores are percent-encoded, and
  * also when its body has the wrong length (a mistyped secret is still a secret).
  */
-const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}(?:_|%5[Ff])(?:live|test|pat)(?:_|%5[Ff])[A-Za-z0-9]{16,}/g;
+const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}(?:_|%5[Ff])(?:live|test|pat|inv)(?:_|%5[Ff])[A-Za-z0-9]{16,}/g;
 
 function scrub(text: string): string {
   return text.replace(TOKEN_LIKE, '[redacted]');

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
+import { InvitationRepository } from './repositories/invitation-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MembershipRepository } from './repositories/membership-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   sessions: SessionRepository;
   permissions: PermissionRepository;
   usage: UsageRepository;
+  invitations: InvitationRepository;
 }
 
 export function bindRepositories(db: Kysely<Database>): Repositories {
@@ -34,5 +36,6 @@ export function bindRepositories(db: Kysely<Database>): Repositories {
     sessions: new SessionRepository(db),
     permissions: new PermissionRepository(db),
     usage: new UsageRepository(db),
+    invitations: new InvitationRepository(db),
   };
 }

@@ -120,6 +120,24 @@ export interface PermissionTable {
   created_at: number;
 }
 
+export interface InvitationTable {
+  id: string;
+  org_id: string;
+  /** Lowercased. */
+  email: string;
+  role: string;
+  /** The digest of the invitation token (ctx.digest), never the token itself. */
+  token_digest: string;
+  /** `user` or `key`: who sent the invitation, judged again when it is accepted. */
+  invited_by_type: string;
+  invited_by_id: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -132,6 +150,7 @@ export interface Database {
   audit_events: AuditEventTable;
   sessions: SessionTable;
   permissions: PermissionTable;
+  invitations: InvitationTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;
@@ -144,3 +163,4 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type PermissionRow = Selectable<PermissionTable>;
 export type OrganizationRow = Selectable<OrganizationTable>;
+export type InvitationRow = Selectable<InvitationTable>;

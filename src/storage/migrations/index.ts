@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { MigrationContext } from '../dialect/dialect-adapter.js';
 import * as m001 from './m001-initial.js';
+import * as m002 from './m002-invitations.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -9,7 +10,10 @@ import * as m001 from './m001-initial.js';
 export function createMigrationProvider(context: MigrationContext): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { m001_initial: { up: (db) => m001.up(db, context), down: m001.down } };
+      return {
+        m001_initial: { up: (db) => m001.up(db, context), down: m001.down },
+        m002_invitations: { up: (db) => m002.up(db), down: m002.down },
+      };
     },
   };
 }
