@@ -87,7 +87,7 @@ describe('dashboard: key detail, projects, members and the audit log', { skip: b
     const link = await invite('val@acme.test', 'viewer');
     assert.match(link, new RegExp(`^${server.url}/invite#token=lk_inv_[0-9A-Za-z]{38}$`));
     assert.ok(!(await page.content()).includes(link.split('=')[1]!), 'the token is gone once the dialog closes');
-    await page.getByRole('cell', { name: 'val@acme.test' }).waitFor();
+    await page.getByRole('cell', { name: 'val@acme.test', exact: true }).waitFor();
     const beforeAccept = await server.api('GET', '/v1/members', server.ownerKey);
     assert.deepEqual(beforeAccept.body.items.map((m: { email: string }) => m.email), [E2E_OWNER.email]);
     await screenshot(page, 'members');
@@ -96,7 +96,7 @@ describe('dashboard: key detail, projects, members and the audit log', { skip: b
     await invite('oops@acme.test', 'member');
     await page.getByRole('button', { name: 'Revoke invitation of oops@acme.test' }).click();
     await page.getByRole('dialog', { name: 'Revoke invitation' }).getByRole('button', { name: 'Revoke', exact: true }).click();
-    await page.getByRole('cell', { name: 'oops@acme.test' }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'oops@acme.test', exact: true }).waitFor({ state: 'detached' });
     const pendingNow = await server.api('GET', '/v1/invitations', server.ownerKey);
     assert.deepEqual(pendingNow.body.items.map((i: { email: string }) => i.email), ['val@acme.test']);
     const ownerRole = page.getByLabel(`Role of ${E2E_OWNER.email}`);
@@ -115,7 +115,7 @@ describe('dashboard: key detail, projects, members and the audit log', { skip: b
     await invitee.page.getByRole('button', { name: 'Sign out' }).waitFor();
     await invitee.page.getByText('val@acme.test').first().waitFor();
     await invitee.page.goto('/members');
-    await invitee.page.getByRole('cell', { name: 'val@acme.test' }).waitFor();
+    await invitee.page.getByRole('cell', { name: 'val@acme.test (you)' }).waitFor();
     assert.equal(await invitee.page.getByRole('button', { name: 'Invite member' }).count(), 0);
     const members = await server.api('GET', '/v1/members', server.ownerKey);
     assert.deepEqual(members.body.items.map((m: { email: string; role: string; name: string }) => `${m.email}:${m.role}:${m.name}`).sort(), [
