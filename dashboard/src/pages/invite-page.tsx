@@ -5,6 +5,7 @@ import { Field } from '../components/field.js';
 import { ErrorMessage, Loading } from '../components/states.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useSubmission } from '../hooks/use-submission.js';
+import './invite-page.css';
 
 /** The token from `#token=…`: a fragment never reaches the server, which refuses tokens in query strings. */
 function tokenFromFragment(): string {
