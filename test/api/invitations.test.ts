@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyPassword } from '../../src/domain/password-hash.js';
 import { generateToken } from '../../src/domain/token-format.js';
+import { loggerOptions } from '../../src/server/logger-options.js';
 import { addMember, auditRows, invite, secondOrganization, sessionCall, signIn } from '../helpers/org-fixtures.js';
 import { createTestApp, OWNER_EMAIL, OWNER_PASSWORD, type TestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
@@ -177,6 +178,21 @@ for (const database of TEST_DATABASES) {
       assert.equal(await h.storage.repos.users.findByEmail('old@acme.test'), null);
       assert.equal(await h.storage.repos.users.findByEmail('gone@acme.test'), null);
       assert.equal((await acceptNew(h, valid)).statusCode, 201);
+    });
+
+    it('refuses an invitation token in a query string, and keeps it out of the logs', async (t) => {
+      const lines: string[] = [];
+      const h = await createTestApp(database, { logger: { ...(loggerOptions('trace', undefined) as object), stream: { write: (line: string) => lines.push(line) } } });
+      t.after(() => h.close());
+      const token = await invite(h, 'q@acme.test', 'viewer');
+      for (const url of [`/v1/invitations?token=${token}`, `/v1/invitations?x=${token}`, `/v1/invitations?${token}=1`]) {
+        const response = await h.call('GET', url, h.ownerKey);
+        assert.deepEqual([response.statusCode, response.json().error.code], [400, 'CREDENTIAL_IN_QUERY'], url);
+      }
+      assert.equal((await h.call('GET', `/v1/${token}`, h.ownerKey)).statusCode, 404);
+      assert.ok(lines.length > 0);
+      assert.ok(!lines.join('\n').includes(token.slice(7)), 'the invitation token reached the log');
+      assert.equal((await acceptNew(h, token)).statusCode, 201);
     });
 
     it('throttles acceptance attempts per address: past the budget, even a valid token waits for the window', async (t) => {
