@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { isAppError } from '../../src/domain/app-error.js';
 import type { Principal } from '../../src/domain/principal.js';
 import { actsAsOwner, assertMayActOnRole, assertMayGrantRole, type KeyCreator, roleGrantExcess } from '../../src/domain/role-rules.js';
@@ -66,5 +67,45 @@ describe('granting and acting on roles', () => {
     assert.equal(codeOf(() => assertMayActOnRole(owner, 'owner', 'remove')), null);
     assert.equal(codeOf(() => assertMayActOnRole(admin, 'admin', 'remove')), null);
     assert.equal(codeOf(() => assertMayActOnRole(membersOnly, 'admin', 'change')), 'PERMISSION_ESCALATION');
+  });
+});
+
+describe('role rules against an independent model (property)', () => {
+  const SEED = Number(process.env.LATCHKEY_PROPERTY_SEED ?? 20261201);
+  const ROLE_LIST = ['owner', 'admin', 'member', 'viewer'] as const;
+  // Only `*` covers `*`, `@api` and `@api:read`, the grants that tell roles apart; the rest are distractors.
+  const PERMISSIONS = ['*', 'latchkey:*', 'latchkey:members:write', 'latchkey:members:read', 'latchkey:keys:read', 'latchkey:tokens:write', 'tests:read', 'tests:*'];
+  const RANK: Record<Role, number> = { owner: 0, admin: 0, member: 2, viewer: 3 };
+
+  const arbitraryCase = fc.record({
+    kind: fc.constantFrom('session', 'personal_token', 'org_key'),
+    role: fc.constantFrom(...ROLE_LIST),
+    permissions: fc.subarray(PERMISSIONS),
+    creator: fc.record({ type: fc.constantFrom('user', 'key', 'system'), role: fc.option(fc.constantFrom(...ROLE_LIST), { nil: null }) }),
+    target: fc.constantFrom(...ROLE_LIST),
+  });
+
+  it(`decides every grant and every change of a role as the model does (seed ${SEED}, LATCHKEY_PROPERTY_SEED overrides)`, () => {
+    fc.assert(
+      fc.property(arbitraryCase, ({ kind, role, permissions, creator, target }) => {
+        const principal: Principal =
+          kind === 'session' ? session(role) : kind === 'personal_token' ? token(role, permissions) : orgKey(permissions);
+        const keyCreator: KeyCreator = { type: creator.type as KeyCreator['type'], role: creator.type === 'user' ? creator.role : null };
+        const holdsAll = principal.keyPermissions === null || principal.keyPermissions.includes('*');
+        const modelOwner =
+          kind === 'session' ? role === 'owner' : kind === 'personal_token' ? role === 'owner' && holdsAll : holdsAll && keyCreator.type === 'user' && keyCreator.role === 'owner';
+        const modelGrant = (r: Role) => (r === 'owner' ? modelOwner : holdsAll && (principal.role === null || RANK[principal.role] <= RANK[r]));
+
+        const owner = actsAsOwner(principal, kind === 'org_key' ? keyCreator : null);
+        assert.equal(owner, modelOwner);
+        const standing = { principal, owner };
+        assert.equal(codeOf(() => assertMayGrantRole(standing, target)) === null, modelGrant(target));
+        for (const current of ROLE_LIST) {
+          const expected = modelGrant(current) && (current !== 'owner' || modelOwner);
+          assert.equal(codeOf(() => assertMayActOnRole(standing, current, 'change')) === null, expected, current);
+        }
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 });
