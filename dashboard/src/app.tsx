@@ -3,8 +3,9 @@ import { api, ApiError, SESSION_ENDED_EVENT, setCsrfToken } from './api/client.j
 import type { Whoami } from './api/types.js';
 import { Layout } from './layout.js';
 import { FirstRunPage } from './pages/first-run-page.js';
+import { InvitePage } from './pages/invite-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
-import { navigate } from './router.js';
+import { navigate, useLocation } from './router.js';
 import { canFor, type Session, SessionContext } from './session.js';
 import { ErrorMessage, Loading } from './components/states.js';
 
@@ -17,6 +18,7 @@ type Gate = { state: 'loading' } | { state: 'first-run' } | { state: 'signed-out
  */
 export function App() {
   const [gate, setGate] = useState<Gate>({ state: 'loading' });
+  const { path } = useLocation();
 
   const check = useCallback(async () => {
     try {
@@ -59,6 +61,18 @@ export function App() {
       },
     };
   }, [gate, check]);
+
+  // An invitation link works signed in or out, so it is answered before the gate.
+  if (path === '/invite') {
+    return (
+      <InvitePage
+        onJoined={async () => {
+          navigate('/', { replace: true });
+          await check();
+        }}
+      />
+    );
+  }
 
   switch (gate.state) {
     case 'loading':

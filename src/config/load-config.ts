@@ -29,6 +29,8 @@ export interface Config {
   /** Permissions of the protected API declared for every organization, from a JSON file. */
   apiPermissions: Record<string, string>;
   sessionTtlMs: number;
+  /** How long an invitation link stays valid. */
+  invitationTtlMs: number;
   usageFlushMs: number;
   /** Most usage rows (and last-used times) held in memory while storage cannot take them. */
   usageBufferMax: number;
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: !trust || trust === 'false' ? false : trust === 'true' ? true : trust.split(',').map((s) => s.trim()),
     apiPermissions: loadPermissionsFile(env.LATCHKEY_PERMISSIONS_FILE),
     sessionTtlMs: int(env, 'LATCHKEY_SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
+    invitationTtlMs: int(env, 'LATCHKEY_INVITATION_TTL_HOURS', 168, 1, 24 * 30) * 3_600_000,
     usageFlushMs: int(env, 'LATCHKEY_USAGE_FLUSH_MS', 2000, 50, 60_000),
     usageBufferMax: int(env, 'LATCHKEY_USAGE_BUFFER_MAX', 100_000, 10, 10_000_000),
     storageTimeouts: {

@@ -1,8 +1,12 @@
 import { encodeBase62, randomBase62 } from './base62.js';
 import { crc32 } from './crc32.js';
 
-/** `live` and `test` are organization keys in each environment; `pat` is a personal access token. */
-export const TOKEN_TYPES = ['live', 'test', 'pat'] as const;
+/**
+ * `live` and `test` are organization keys in each environment; `pat` is a personal access token; `inv` is an
+ * invitation to join an organization. An invitation is not a credential (no route accepts it as one), but it is
+ * a secret of the same shape, so the URL filter, log redaction and secret scanners treat it like the others.
+ */
+export const TOKEN_TYPES = ['live', 'test', 'pat', 'inv'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
 /** 32 base62 characters carry 32 × log2(62) ≈ 190 bits from the CSPRNG, above the 160 the brief asks for. */
@@ -39,13 +43,13 @@ export function parseToken(token: string, prefix: string): ParsedToken | null {
   if (!token.startsWith(prefix) || token[prefix.length] !== '_') return null;
   const typeEnd = prefix.length + 1 + typeLength;
   const type = token.slice(prefix.length + 1, typeEnd);
-  if (type !== 'live' && type !== 'test' && type !== 'pat') return null;
+  if (!(TOKEN_TYPES as readonly string[]).includes(type)) return null;
   if (token[typeEnd] !== '_') return null;
   const rest = token.slice(typeEnd + 1);
   if (!/^[A-Za-z0-9]+$/.test(rest)) return null;
   const split = token.length - TOKEN_CHECKSUM_LENGTH;
   if (checksumOf(token.slice(0, split)) !== token.slice(split)) return null;
-  return { prefix, type, body: rest.slice(0, TOKEN_BODY_LENGTH) };
+  return { prefix, type: type as TokenType, body: rest.slice(0, TOKEN_BODY_LENGTH) };
 }
 
 /** What lists show so a person can tell keys apart: prefix, type and the first few body characters. */

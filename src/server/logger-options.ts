@@ -6,7 +6,7 @@ import { percentDecodeFully } from '../domain/percent-decode.js';
  * Anything shaped like a token of any deployment prefix, in any case, also when its body has the wrong length
  * (a mistyped secret is still a secret).
  */
-const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}_(?:live|test|pat)_[A-Za-z0-9]{16,}/gi;
+const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}_(?:live|test|pat|inv)_[A-Za-z0-9]{16,}/gi;
 
 /**
  * Texts are logged as given unless a token hides in them, also behind percent-encoding (`lk%5Flive%5F…`, or

@@ -6,6 +6,7 @@ import { Authenticator } from './authenticator.js';
 import { CredentialResolver } from './credential-resolver.js';
 import { type InvalidationBus, LocalInvalidationBus } from './invalidation-bus.js';
 import { type InstanceClaim, InstanceRegistry } from './instance-registry.js';
+import { InvitationService } from './invitation-service.js';
 import { KeyCache } from './key-cache.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
@@ -67,6 +68,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     authenticator,
     projects: new ProjectService(ctx),
     members: new MemberService(ctx),
+    invitations: new InvitationService(ctx),
     sessions: new SessionService(ctx, authenticator),
     organizations: new OrganizationService(ctx),
     permissions: new PermissionService(ctx, catalog),

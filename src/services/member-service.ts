@@ -1,11 +1,11 @@
 import { AppError } from '../domain/app-error.js';
-import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
-import { hashPassword } from '../domain/password-hash.js';
-import { type Principal, principalCan } from '../domain/principal.js';
-import { ROLE_GRANTS, type Role } from '../domain/roles.js';
+import type { Principal } from '../domain/principal.js';
+import { assertMayActOnRole, assertMayGrantRole, type Standing } from '../domain/role-rules.js';
+import type { Role } from '../domain/roles.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { MemberRow } from '../storage/repositories/membership-repository.js';
+import { actorOfPrincipal, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
 import { requirePermission } from './key-service.js';
 import type { RequestMeta } from './request-meta.js';
@@ -20,49 +20,26 @@ export interface Member {
   createdAt: number;
 }
 
-export interface AddMemberInput {
-  email: string;
-  name?: string;
-  password?: string;
-  role: Role;
-}
-
 const READ = 'latchkey:members:read';
 const WRITE = 'latchkey:members:write';
 export const MIN_PASSWORD_LENGTH = 12;
 
-function toMember(row: MemberRow): Member {
-  // Roles are written only by this service and setup, both from the closed list.
+export function toMember(row: MemberRow): Member {
+  // Roles are written only by this service, invitations and setup, all from the closed list.
   return { userId: row.user_id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.created_at };
 }
 
-/** Owners are made and unmade only by an owner: a session or personal token of an owner, or an org key holding `*`. */
-function actsAsOwner(principal: Principal): boolean {
-  if (principal.kind === 'org_key') return principal.keyPermissions?.includes('*') ?? false;
-  return principal.role === 'owner';
-}
-
-function requireOwner(principal: Principal, message: string): void {
-  if (!actsAsOwner(principal)) throw new AppError('PERMISSION_DENIED', { message, details: { required: 'owner' } });
-}
-
 /**
- * Granting a role is granting what the role holds, so the rule that bounds keys bounds roles too: the caller
- * must itself hold everything the role grants. Without it a key allowed only to manage members could make an
- * admin and sign in as one.
+ * The caller as it stands inside the transaction, after the organization lock, checked again for the right to
+ * manage members: what authenticated the request a moment ago may have changed since (a demotion, a narrowed
+ * key), and role checks must not pass on that.
  */
-function requireMayGrant(principal: Principal, role: Role): void {
-  if (role === 'owner') {
-    requireOwner(principal, 'Only an owner can make another member an owner.');
-    return;
-  }
-  const excess = ROLE_GRANTS[role].filter((grant) => !principalCan(principal, grant));
-  if (excess.length > 0) {
-    throw new AppError('PERMISSION_ESCALATION', {
-      message: `The ${role} role grants more than the calling credential holds.`,
-      details: { role, permissions: excess },
-    });
-  }
+export async function memberManager(repos: Repositories, principal: Principal, now: number, action: string): Promise<Standing> {
+  const standing = await standingOf(repos, principal.orgId, actorOfPrincipal(principal), now);
+  if (!standing) throw new AppError('PERMISSION_DENIED', { message: 'The calling credential no longer stands for a member of this organization.', details: { required: WRITE } });
+  requirePermission(standing.principal, WRITE);
+  requireOrgWide(standing.principal, action);
+  return standing;
 }
 
 /**
@@ -86,48 +63,6 @@ export class MemberService {
     return toMember(await this.load(this.ctx.storage.repos, principal.orgId, userId));
   }
 
-  /**
-   * Adds a user to the organization, creating the user when the email is new (a password is then required).
-   * An existing user's name and password are never changed here: they belong to the user, not the organization.
-   */
-  async add(principal: Principal, input: AddMemberInput, meta: RequestMeta): Promise<Member> {
-    requirePermission(principal, WRITE);
-    requireOrgWide(principal, 'add members');
-    requireMayGrant(principal, input.role);
-    const orgId = principal.orgId;
-    const email = input.email.trim().toLowerCase();
-    const repos = this.ctx.storage.repos;
-    const existing = await repos.users.findByEmail(email);
-    if (existing && (await repos.memberships.find(orgId, existing.id))) throw new AppError('ALREADY_MEMBER');
-    if (!existing && input.password === undefined) {
-      throw new AppError('VALIDATION_FAILED', { message: 'A password is required to create a new user.', details: { field: 'password' } });
-    }
-    if (!existing && input.password!.length < MIN_PASSWORD_LENGTH) {
-      throw new AppError('VALIDATION_FAILED', { message: `The password must be at least ${MIN_PASSWORD_LENGTH} characters.`, details: { field: 'password' } });
-    }
-    const passwordHash = existing ? null : await hashPassword(input.password!);
-    const now = this.ctx.now();
-    return this.ctx.storage.transaction(
-      async (tx) => {
-        let user = await tx.users.findByEmail(email);
-        const created = user === null;
-        if (!user) {
-          if (passwordHash === null) throw new AppError('NOT_FOUND', { message: 'The user no longer exists; try again.' });
-          user = { id: newId('usr'), email, name: input.name ?? '', password_hash: passwordHash, created_at: now };
-          await tx.users.insert(user);
-        } else if (await tx.memberships.find(orgId, user.id)) {
-          throw new AppError('ALREADY_MEMBER');
-        }
-        await tx.memberships.insert({ org_id: orgId, user_id: user.id, role: input.role, created_at: now });
-        await tx.audit.insertMany([
-          auditEvent(orgId, principal, 'member.added', { type: 'user', id: user.id }, meta, now, { email, role: input.role, userCreated: created }),
-        ]);
-        return { userId: user.id, email, name: user.name, role: input.role, createdAt: now };
-      },
-      () => new AppError('ALREADY_MEMBER'),
-    );
-  }
-
   async changeRole(principal: Principal, userId: string, role: Role, meta: RequestMeta): Promise<Member> {
     requirePermission(principal, WRITE);
     requireOrgWide(principal, 'change roles');
@@ -135,13 +70,13 @@ export class MemberService {
     const now = this.ctx.now();
     const { member, changed } = await this.ctx.storage.transaction(async (tx) => {
       await tx.organizations.lockForUpdate(orgId);
+      const standing = await memberManager(tx, principal, now, 'change roles');
       const member = await this.load(tx, orgId, userId);
       if (member.role === role) return { member: toMember(member), changed: false };
-      if (member.role === 'owner') {
-        requireOwner(principal, 'Only an owner can take the owner role away.');
-        if ((await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
-      }
-      requireMayGrant(principal, role);
+      const from = toMember(member).role;
+      assertMayGrantRole(standing, role);
+      assertMayActOnRole(standing, from, 'change');
+      if (from === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
       await tx.memberships.setRole(orgId, userId, role);
       await tx.audit.insertMany([
         auditEvent(orgId, principal, 'member.role_changed', { type: 'user', id: userId }, meta, now, { email: member.email, from: member.role, to: role }),
@@ -163,11 +98,11 @@ export class MemberService {
     const now = this.ctx.now();
     const { tokenIds, revoked } = await this.ctx.storage.transaction(async (tx) => {
       await tx.organizations.lockForUpdate(orgId);
+      const standing = await memberManager(tx, principal, now, 'remove members');
       const member = await this.load(tx, orgId, userId);
-      if (member.role === 'owner') {
-        requireOwner(principal, 'Only an owner can remove an owner.');
-        if ((await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
-      }
+      const role = toMember(member).role;
+      assertMayActOnRole(standing, role, 'remove');
+      if (role === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
       const tokenIds = await tx.keys.personalKeyIdsOf(orgId, userId);
       const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal');
       const revoked = tokens.filter((t) => t.revokedAt === null).map((t) => t.id);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { InstanceRepository } from './repositories/instance-repository.js';
+import { InvitationRepository } from './repositories/invitation-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MembershipRepository } from './repositories/membership-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   usage: UsageRepository;
   serverSecrets: ServerSecretRepository;
   instances: InstanceRepository;
+  invitations: InvitationRepository;
 }
 
 export function bindRepositories(db: Kysely<Database>): Repositories {
@@ -40,5 +42,6 @@ export function bindRepositories(db: Kysely<Database>): Repositories {
     usage: new UsageRepository(db),
     serverSecrets: new ServerSecretRepository(db),
     instances: new InstanceRepository(db),
+    invitations: new InvitationRepository(db),
   };
 }

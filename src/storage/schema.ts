@@ -143,6 +143,24 @@ export interface InstanceSetupTable {
   completed_at: number;
 }
 
+export interface InvitationTable {
+  id: string;
+  org_id: string;
+  /** Lowercased. */
+  email: string;
+  role: string;
+  /** The digest of the invitation token (ctx.digest), never the token itself. */
+  token_digest: string;
+  /** `user` or `key`: who sent the invitation, judged again when it is accepted. */
+  invited_by_type: string;
+  invited_by_id: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -158,6 +176,7 @@ export interface Database {
   server_secrets: ServerSecretTable;
   instance_heartbeats: InstanceHeartbeatTable;
   instance_setup: InstanceSetupTable;
+  invitations: InvitationTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;
@@ -171,3 +190,4 @@ export type SessionRow = Selectable<SessionTable>;
 export type PermissionRow = Selectable<PermissionTable>;
 export type OrganizationRow = Selectable<OrganizationTable>;
 export type InstanceHeartbeatRow = Selectable<InstanceHeartbeatTable>;
+export type InvitationRow = Selectable<InvitationTable>;

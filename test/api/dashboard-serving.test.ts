@@ -23,7 +23,7 @@ describe('dashboard serving', () => {
       await h.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    for (const path of ['/', '/keys', '/keys/key_00000000000000000000', '/tokens', '/projects', '/members', '/audit']) {
+    for (const path of ['/', '/keys', '/keys/key_00000000000000000000', '/tokens', '/projects', '/members', '/audit', '/invite']) {
       const response = await h.call('GET', path, null);
       assert.equal(response.statusCode, 200, path);
       assert.match(response.headers['content-type'] as string, /^text\/html/);

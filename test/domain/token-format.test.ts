@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32 } from '../../src/domain/crc32.js';
-import { displayStart, generateToken, parseToken, TOKEN_BODY_LENGTH, tokenRegex } from '../../src/domain/token-format.js';
+import { displayStart, generateToken, parseToken, TOKEN_BODY_LENGTH, TOKEN_TYPES, tokenRegex } from '../../src/domain/token-format.js';
 
 describe('token format', () => {
   it('generates <prefix>_<type>_<body><checksum> that parses back', () => {
-    for (const type of ['live', 'test', 'pat'] as const) {
+    for (const type of ['live', 'test', 'pat', 'inv'] as const) {
       const token = generateToken('lk', type);
       assert.match(token, new RegExp(`^lk_${type}_[A-Za-z0-9]{38}$`));
       assert.deepEqual(parseToken(token, 'lk'), { prefix: 'lk', type, body: token.slice(token.lastIndexOf('_') + 1, token.lastIndexOf('_') + 1 + TOKEN_BODY_LENGTH) });
       assert.match(token, tokenRegex('lk', type));
     }
+  });
+
+  it('knows the invitation type as a token shape, so URL filters and redaction treat it as a secret', () => {
+    assert.deepEqual(TOKEN_TYPES, ['live', 'test', 'pat', 'inv']);
+    assert.equal(parseToken(generateToken('lk', 'inv').replace('_inv_', '_inx_'), 'lk'), null);
   });
 
   it('supports a deployment prefix such as qtrl', () => {

@@ -66,25 +66,72 @@ describe('dashboard: key detail, projects, members and the audit log', { skip: b
     assert.deepEqual(errors, []);
   });
 
-  test('members: add a member, and the last owner cannot be demoted, with the rule explained', async () => {
+  test('members: invite by link, the invitee creates an account and is signed in and listed; revoke another; the last owner stays', async () => {
     const { page, errors } = await newPage(browser, server.url);
     await signIn(page, E2E_OWNER.email, E2E_OWNER.password);
     await page.goto('/members');
     await page.getByText(/at least one owner/).first().waitFor();
-    await page.getByRole('button', { name: 'Add member' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Email').fill('val@acme.test');
-    await dialog.getByLabel('Name').fill('Val Viewer');
-    await dialog.getByLabel('Role').selectOption('viewer');
-    await dialog.getByLabel('Password').fill('viewer password 1234');
-    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.getByText('val@acme.test').waitFor();
-    const members = await server.api('GET', '/v1/members', server.ownerKey);
-    assert.deepEqual(members.body.items.map((m: { email: string; role: string }) => `${m.email}:${m.role}`).sort(), ['owner@acme.test:owner', 'val@acme.test:viewer']);
+    await page.getByText('No pending invitations.').waitFor();
+    const invite = async (email: string, role: string) => {
+      await page.getByRole('button', { name: 'Invite member' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Invite member' });
+      await dialog.getByLabel('Email').fill(email);
+      await dialog.getByLabel('Role').selectOption(role);
+      await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+      const link = await page.getByRole('dialog', { name: 'Invitation link' }).getByTestId('secret-value').inputValue();
+      await page.getByRole('button', { name: 'Copy' }).click();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+      await page.getByRole('button', { name: 'Done' }).click();
+      return link;
+    };
+    const link = await invite('val@acme.test', 'viewer');
+    assert.match(link, new RegExp(`^${server.url}/invite#token=lk_inv_[0-9A-Za-z]{38}$`));
+    assert.ok(!(await page.content()).includes(link.split('=')[1]!), 'the token is gone once the dialog closes');
+    await page.getByRole('cell', { name: 'val@acme.test', exact: true }).waitFor();
+    const beforeAccept = await server.api('GET', '/v1/members', server.ownerKey);
+    assert.deepEqual(beforeAccept.body.items.map((m: { email: string }) => m.email), [E2E_OWNER.email]);
+    await screenshot(page, 'members');
+
+    // A second invitation, revoked from the pending list.
+    await invite('oops@acme.test', 'member');
+    await page.getByRole('button', { name: 'Revoke invitation of oops@acme.test' }).click();
+    await page.getByRole('dialog', { name: 'Revoke invitation' }).getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page.getByRole('cell', { name: 'oops@acme.test', exact: true }).waitFor({ state: 'detached' });
+    const pendingNow = await server.api('GET', '/v1/invitations', server.ownerKey);
+    assert.deepEqual(pendingNow.body.items.map((i: { email: string }) => i.email), ['val@acme.test']);
     const ownerRole = page.getByLabel(`Role of ${E2E_OWNER.email}`);
     assert.equal(await ownerRole.isDisabled(), true, 'the last owner cannot be demoted from the page');
-    await screenshot(page, 'members');
-    assert.deepEqual(errors, []);
+
+    // The invitee, in a browser of their own, opens the link and creates their account.
+    const invitee = await newPage(browser, server.url);
+    await invitee.page.goto(link);
+    await invitee.page.getByRole('heading', { name: /New to Latchkey/ }).waitFor();
+    assert.equal(new URL(invitee.page.url()).hash, '', 'the token leaves the address bar');
+    await invitee.page.getByLabel('Your name').fill('Val Viewer');
+    await invitee.page.getByLabel('Choose a password').fill('viewer password 1234');
+    await invitee.page.getByLabel('Repeat the password').fill('viewer password 1234');
+    await screenshot(invitee.page, 'invite');
+    await invitee.page.getByRole('button', { name: 'Create account and join' }).click();
+    await invitee.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await invitee.page.getByText('val@acme.test').first().waitFor();
+    await invitee.page.goto('/members');
+    await invitee.page.getByRole('cell', { name: 'val@acme.test (you)' }).waitFor();
+    assert.equal(await invitee.page.getByRole('button', { name: 'Invite member' }).count(), 0);
+    const members = await server.api('GET', '/v1/members', server.ownerKey);
+    assert.deepEqual(members.body.items.map((m: { email: string; role: string; name: string }) => `${m.email}:${m.role}:${m.name}`).sort(), [
+      'owner@acme.test:owner:Olive Owner',
+      'val@acme.test:viewer:Val Viewer',
+    ]);
+    assert.deepEqual((await server.api('GET', '/v1/invitations', server.ownerKey)).body.items, []);
+
+    // The link is spent: opening it again says so and creates nothing.
+    const again = await newPage(browser, server.url);
+    await again.page.goto(link);
+    await again.page.getByLabel('Choose a password').fill('another password 1234');
+    await again.page.getByLabel('Repeat the password').fill('another password 1234');
+    await again.page.getByRole('button', { name: 'Create account and join' }).click();
+    await again.page.getByText(/does not exist, has expired, was revoked or was already used/).waitFor();
+    assert.deepEqual([...errors, ...invitee.errors, ...again.errors], []);
   });
 
   test('audit log lists the changes above with filters, paging and a detail view', async () => {

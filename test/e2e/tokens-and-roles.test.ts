@@ -13,7 +13,9 @@ describe('dashboard: personal tokens and what a member may do', { skip: browserM
   before(async () => {
     server = await startE2eServer();
     browser = await launchBrowser();
-    const added = await server.api('POST', '/v1/members', server.ownerKey, { email: MEMBER.email, name: MEMBER.name, password: MEMBER.password, role: 'member' });
+    const invited = await server.api('POST', '/v1/invitations', server.ownerKey, { email: MEMBER.email, role: 'member' });
+    assert.equal(invited.status, 201);
+    const added = await server.api('POST', '/v1/invitations/accept-new-account', server.ownerKey, { token: invited.body.token, name: MEMBER.name, password: MEMBER.password });
     assert.equal(added.status, 201);
     assert.equal((await server.api('POST', '/v1/keys', server.ownerKey, { name: 'org-key', permissions: ['latchkey:keys:read'] })).status, 201);
   });
@@ -65,7 +67,7 @@ describe('dashboard: personal tokens and what a member may do', { skip: browserM
     assert.equal(await page.getByRole('button', { name: /^(Revoke|Delete|Disable|Regenerate|Edit) org-key$/ }).count(), 0);
     await page.goto('/members');
     await page.getByText(E2E_OWNER.email).waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Add member' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Invite member' }).count(), 0);
     await screenshot(page, 'member-view');
 
     // The same session, calling the API directly as a crafted page script would.

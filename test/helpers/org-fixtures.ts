@@ -24,11 +24,26 @@ export function sessionCall(h: TestApp, session: TestSession, method: string, ur
   return h.call(method, url, null, body, { cookie: session.cookie, ...(csrf ? { 'x-csrf-token': session.csrfToken } : {}) });
 }
 
-/** Adds a member through the API with the owner key and returns their user id. */
+/** Invites `email` in `role` with the owner key and returns the invitation token. */
+export async function invite(h: TestApp, email: string, role: Role, secret = h.ownerKey): Promise<string> {
+  const response = await h.call('POST', '/v1/invitations', secret, { email, role });
+  if (response.statusCode !== 201) throw new Error(`inviting a member failed: ${response.statusCode} ${response.body}`);
+  return response.json().token;
+}
+
+/**
+ * Adds a member the only way the API allows: the owner key invites them and they accept, creating their
+ * account with `password`, or, when the email already has an account, signing in with it and accepting.
+ * Returns their user id.
+ */
 export async function addMember(h: TestApp, email: string, role: Role, password = 'a long enough password'): Promise<string> {
-  const response = await h.call('POST', '/v1/members', h.ownerKey, { email, role, password });
-  if (response.statusCode !== 201) throw new Error(`adding a member failed: ${response.statusCode} ${response.body}`);
-  return response.json().userId;
+  const token = await invite(h, email, role);
+  const existing = await h.storage.repos.users.findByEmail(email.toLowerCase());
+  const response = existing
+    ? await sessionCall(h, await signIn(h, email, password), 'POST', '/v1/invitations/accept', { token })
+    : await h.call('POST', '/v1/invitations/accept-new-account', null, { token, password });
+  if (response.statusCode !== 200 && response.statusCode !== 201) throw new Error(`accepting an invitation failed: ${response.statusCode} ${response.body}`);
+  return response.json().member.userId;
 }
 
 /** The principal a member's session would resolve to, for creating their personal tokens through the service. */

@@ -72,8 +72,11 @@ for (const database of TEST_DATABASES) {
       const session = await signInAs('owner@canary.test', PASSWORD);
       assert.equal((await inject('POST', '/v1/auth/sign-in', {}, JSON.stringify({ email: 'owner@canary.test', password: WRONG_PASSWORD }))).statusCode, 401);
 
-      const member = await inject('POST', '/v1/members', bearer(owner), JSON.stringify({ email: 'member@canary.test', password: MEMBER_PASSWORD, role: 'admin' }));
+      const invitation = await inject('POST', '/v1/invitations', bearer(owner), JSON.stringify({ email: 'member@canary.test', role: 'admin' }));
+      const invitationToken = secretOf(invitation, (b) => b.token);
+      const member = await inject('POST', '/v1/invitations/accept-new-account', {}, JSON.stringify({ token: invitationToken, password: MEMBER_PASSWORD }));
       assert.ok(member.statusCode < 300, member.body);
+      assert.equal((await inject('POST', '/v1/invitations/accept-new-account', {}, JSON.stringify({ token: invitationToken, password: MEMBER_PASSWORD }))).statusCode, 404);
       const project = await inject('POST', '/v1/projects', bearer(owner), JSON.stringify({ name: 'Canary project' }));
       assert.ok(project.statusCode < 300, project.body);
 

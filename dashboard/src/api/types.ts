@@ -111,3 +111,21 @@ export interface SignInResult {
   csrfToken: string;
   expiresAt: string;
 }
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  invitedBy: { type: string; id: string };
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InvitationWithToken extends Invitation {
+  token: string;
+}
+
+export interface AcceptedInvitation {
+  organization: { id: string; name: string };
+  member: Member;
+}

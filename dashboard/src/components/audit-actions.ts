@@ -3,6 +3,9 @@ const KEY_EVENTS = ['created', 'updated', 'enabled', 'disabled', 'regenerated', 
 /** The actions the server records (docs/api.md, "Audit log"), offered as suggestions in the action filter. */
 export const AUDIT_ACTIONS: readonly string[] = [
   'organization.created',
+  'invitation.created',
+  'invitation.revoked',
+  'invitation.accepted',
   'member.added',
   'member.role_changed',
   'member.removed',

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { api, withQuery } from '../api/client.js';
-import type { Member, Page, Role } from '../api/types.js';
-import { AddMemberDialog } from '../components/add-member-dialog.js';
+import type { Invitation, Member, Page, Role } from '../api/types.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { grantableRoles, ROLE_SUMMARY } from '../components/grantable-roles.js';
+import { InviteMemberDialog } from '../components/invite-member-dialog.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDay } from '../format.js';
 import { loadAll } from '../hooks/use-cursor-list.js';
@@ -11,7 +11,7 @@ import { useLoad } from '../hooks/use-load.js';
 import { useSession } from '../session.js';
 import './members-page.css';
 
-type Pending = { kind: 'role'; member: Member; role: Role } | { kind: 'remove'; member: Member };
+type Pending = { kind: 'role'; member: Member; role: Role } | { kind: 'remove'; member: Member } | { kind: 'revoke'; invitation: Invitation };
 
 /** Why a member's role or membership cannot be changed by the signed-in member, or null when it can. */
 function lockReason(member: Member, owners: number, ownRole: Role | null): string | null {
@@ -27,9 +27,13 @@ function lockReason(member: Member, owners: number, ownRole: Role | null): strin
 export function MembersPage() {
   const { can, whoami, refresh } = useSession();
   const writable = can('latchkey:members:write');
-  const [adding, setAdding] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
   const members = useLoad(() => loadAll((cursor, limit) => api<Page<Member>>('GET', withQuery('/v1/members', { cursor, limit }))), []);
+  const invitations = useLoad(
+    () => (writable ? loadAll((cursor, limit) => api<Page<Invitation>>('GET', withQuery('/v1/invitations', { cursor, limit }))) : Promise.resolve([] as Invitation[])),
+    [writable],
+  );
   const list = members.data ?? [];
   const owners = list.filter((m) => m.role === 'owner').length;
   const selfId = whoami.user?.id;
@@ -39,8 +43,8 @@ export function MembersPage() {
       <div className="page-header">
         <h1>Members</h1>
         {writable && (
-          <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add member
+          <button type="button" className="primary" onClick={() => setInviting(true)}>
+            Invite member
           </button>
         )}
       </div>
@@ -126,7 +130,32 @@ export function MembersPage() {
           </tbody>
         </table>
       )}
-      {adding && <AddMemberDialog ownRole={whoami.role} onClose={() => setAdding(false)} onAdded={members.reload} />}
+      {writable && (
+        <PendingInvitations
+          invitations={invitations.data}
+          error={invitations.error}
+          ownRole={whoami.role}
+          onReload={invitations.reload}
+          onRevoke={(invitation) => setPending({ kind: 'revoke', invitation })}
+        />
+      )}
+      {inviting && <InviteMemberDialog ownRole={whoami.role} onClose={() => setInviting(false)} onInvited={invitations.reload} />}
+      {pending?.kind === 'revoke' && (
+        <ConfirmDialog
+          title="Revoke invitation"
+          confirmLabel="Revoke"
+          danger
+          onClose={() => setPending(null)}
+          onConfirm={async () => {
+            await api('DELETE', `/v1/invitations/${encodeURIComponent(pending.invitation.id)}`);
+            invitations.reload();
+          }}
+        >
+          <p>
+            Revoke the invitation of <strong>{pending.invitation.email}</strong> as {pending.invitation.role}? Its link stops working at once.
+          </p>
+        </ConfirmDialog>
+      )}
       {pending?.kind === 'role' && (
         <ConfirmDialog
           title="Change role"
@@ -167,6 +196,70 @@ export function MembersPage() {
             {pending.member.userId === selfId ? ' This is you: you will be signed out of this organization.' : ''}
           </p>
         </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+/** Invitations not yet accepted, revoked or expired. Nobody on this list is a member yet. */
+function PendingInvitations(props: {
+  invitations: Invitation[] | null;
+  error: unknown;
+  ownRole: Role | null;
+  onReload: () => void;
+  onRevoke: (invitation: Invitation) => void;
+}) {
+  const grantable = grantableRoles(props.ownRole);
+  return (
+    <section className="pending-invitations" aria-labelledby="pending-invitations-title">
+      <h2 id="pending-invitations-title">Pending invitations</h2>
+      {props.error !== null ? (
+        <>
+          <ErrorMessage error={props.error} title="The invitations could not be loaded." />
+          <button type="button" onClick={props.onReload}>
+            Try again
+          </button>
+        </>
+      ) : !props.invitations ? (
+        <Loading label="Loading invitations…" />
+      ) : props.invitations.length === 0 ? (
+        <Empty>No pending invitations.</Empty>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Pending invitations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Invited</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.invitations.map((invitation) => (
+              <tr key={invitation.id}>
+                <td>{invitation.email}</td>
+                <td>
+                  <span className="role-name">{invitation.role}</span>
+                </td>
+                <td>{formatDay(invitation.createdAt)}</td>
+                <td>{formatDay(invitation.expiresAt)}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    aria-label={`Revoke invitation of ${invitation.email}`}
+                    disabled={!grantable.includes(invitation.role)}
+                    title={grantable.includes(invitation.role) ? undefined : 'Only an owner can revoke an invitation to be an owner.'}
+                    onClick={() => props.onRevoke(invitation)}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

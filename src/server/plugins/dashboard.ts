@@ -8,7 +8,7 @@ import type { App } from '../app-types.js';
 const BUILT_DASHBOARD = fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
 /** The dashboard's own paths; the page decides what to show. Anything else stays a JSON 404. */
-const PAGES = ['/', '/keys', '/keys/:id', '/tokens', '/projects', '/members', '/audit'];
+const PAGES = ['/', '/keys', '/keys/:id', '/tokens', '/projects', '/members', '/audit', '/invite'];
 
 /**
  * The dashboard is static files talking to the public API. Its HTML forbids framing and any script or

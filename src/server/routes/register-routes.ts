@@ -2,6 +2,7 @@ import type { App } from '../app-types.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { keyRoutes } from './keys/key-routes.js';
+import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/member-routes.js';
 import { organizationRoutes } from './organizations/organization-routes.js';
 import { permissionRoutes } from './permissions/permission-routes.js';
@@ -19,6 +20,7 @@ export async function registerRoutes(app: App): Promise<void> {
   await whoamiRoutes(app);
   await organizationRoutes(app);
   await memberRoutes(app);
+  await invitationRoutes(app);
   await projectRoutes(app);
   await permissionRoutes(app);
   await auditRoutes(app);

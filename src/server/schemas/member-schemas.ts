@@ -12,16 +12,6 @@ export const MemberView = Type.Object({
   createdAt: Timestamp,
 });
 
-export const AddMemberBody = Type.Object(
-  {
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    name: Type.Optional(Text(100)),
-    password: Type.Optional(Type.String({ minLength: 12, maxLength: 256 })),
-    role: RoleSchema,
-  },
-  { additionalProperties: false },
-);
-
 export const UpdateMemberBody = Type.Object({ role: RoleSchema }, { additionalProperties: false });
 
 export const MemberParams = Type.Object({ userId: Id('usr') }, { additionalProperties: false });

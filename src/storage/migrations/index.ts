@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { MigrationContext } from '../dialect/dialect-adapter.js';
 import * as m001 from './m001-initial.js';
+import * as m002 from './m002-invitations.js';
 import * as m003 from './m003-server-secrets.js';
 import * as m004 from './m004-instances.js';
 
@@ -13,6 +14,7 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         m001_initial: { up: (db) => m001.up(db, context), down: m001.down },
+        m002_invitations: { up: (db) => m002.up(db), down: m002.down },
         m003_server_secrets: { up: (db) => m003.up(db), down: m003.down },
         m004_instances: { up: (db) => m004.up(db), down: m004.down },
       };

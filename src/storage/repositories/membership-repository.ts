@@ -33,6 +33,19 @@ export class MembershipRepository {
     );
   }
 
+  /** The member with this (lowercased) email, if the user belongs to this organization. */
+  async findByEmail(orgId: string, email: string): Promise<MemberRow | null> {
+    return (
+      (await this.db
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['m.org_id', 'm.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name'])
+        .where('m.org_id', '=', orgId)
+        .where('u.email', '=', email)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
   async firstForUser(userId: string): Promise<MembershipRow | null> {
     return (
       (await this.db.selectFrom('memberships').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('org_id').executeTakeFirst()) ?? null

@@ -3,9 +3,9 @@ import type { Member } from '../../../services/member-service.js';
 import type { App } from '../../app-types.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
 import { ERROR_RESPONSES, PageOf } from '../../schemas/common.js';
-import { AddMemberBody, MemberListQuery, MemberParams, MemberView, UpdateMemberBody } from '../../schemas/member-schemas.js';
+import { MemberListQuery, MemberParams, MemberView, UpdateMemberBody } from '../../schemas/member-schemas.js';
 
-function memberView(member: Member) {
+export function memberView(member: Member) {
   return { ...member, createdAt: new Date(member.createdAt).toISOString() };
 }
 
@@ -20,19 +20,6 @@ export async function memberRoutes(app: App): Promise<void> {
       const page = await members.list(principalOf(request), { ...rest, limit: limit ?? 50 });
       return { items: page.items.map(memberView), nextCursor: page.nextCursor };
     },
-  );
-
-  app.post(
-    '/v1/members',
-    {
-      schema: {
-        tags: ['members'],
-        summary: 'Add a member, creating the user when the email is new (a password is then required)',
-        body: AddMemberBody,
-        response: { 201: MemberView, ...ERROR_RESPONSES },
-      },
-    },
-    async (request, reply) => reply.code(201).send(memberView(await members.add(principalOf(request), request.body, metaOf(request)))),
   );
 
   app.patch(

@@ -1,0 +1,118 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AcceptedInvitation, Invitation } from '../../../services/invitation-service.js';
+import type { App } from '../../app-types.js';
+import { authFailureBucket, throwThrottled } from '../../plugins/authenticate.js';
+import { metaOf, principalOf } from '../../request-meta-of.js';
+import { ERROR_RESPONSES, PageOf } from '../../schemas/common.js';
+import {
+  AcceptedInvitationView,
+  AcceptInvitationBody,
+  AcceptWithNewAccountBody,
+  CreateInvitationBody,
+  InvitationListQuery,
+  InvitationParams,
+  InvitationView,
+  InvitationWithTokenView,
+} from '../../schemas/invitation-schemas.js';
+import { memberView } from './member-routes.js';
+
+function invitationView(invitation: Invitation) {
+  return { ...invitation, createdAt: new Date(invitation.createdAt).toISOString(), expiresAt: new Date(invitation.expiresAt).toISOString() };
+}
+
+function acceptedView(result: AcceptedInvitation) {
+  return { organization: result.organization, member: memberView(result.member) };
+}
+
+export async function invitationRoutes(app: App): Promise<void> {
+  const lk = app.latchkey;
+  const invitations = lk.invitations;
+
+  /**
+   * Every acceptance attempt, right or wrong, spends one of the address's budget (LATCHKEY_AUTH_FAILURE_LIMIT,
+   * counted apart from sign-in) before the token is looked up, so however many arrive at once no more than the
+   * budget are ever checked in a window. A person accepts an invitation once; only guessing needs more.
+   */
+  async function spendAttempt(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const now = lk.ctx.now();
+    const decision = await lk.authFailures.consume(`invitation:${authFailureBucket(request)}`, lk.ctx.config.authFailureLimit, now);
+    if (!decision.allowed) throwThrottled(decision, now, reply);
+  }
+
+  app.get(
+    '/v1/invitations',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'List pending invitations (not accepted, revoked or expired), by email',
+        querystring: InvitationListQuery,
+        response: { 200: PageOf(InvitationView), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { limit, ...rest } = request.query;
+      const page = await invitations.list(principalOf(request), { ...rest, limit: limit ?? 50 });
+      return { items: page.items.map(invitationView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/invitations',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Invite someone by email to join in a role; the response holds the single-use invitation token once',
+        body: CreateInvitationBody,
+        response: { 201: InvitationWithTokenView, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { invitation, token } = await invitations.create(principalOf(request), request.body, metaOf(request));
+      return reply.code(201).send({ ...invitationView(invitation), token });
+    },
+  );
+
+  app.delete(
+    '/v1/invitations/:id',
+    { schema: { tags: ['members'], summary: 'Revoke a pending invitation', params: InvitationParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      await invitations.revoke(principalOf(request), request.params.id, metaOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/invitations/accept',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['members'],
+        summary: "Accept an invitation as the signed-in user (the account's email must be the invited one)",
+        body: AcceptInvitationBody,
+        response: { 200: AcceptedInvitationView, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await spendAttempt(request, reply);
+      return acceptedView(await invitations.accept(principalOf(request), request.body.token, metaOf(request)));
+    },
+  );
+
+  app.post(
+    '/v1/invitations/accept-new-account',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['members'],
+        summary: 'Accept an invitation by creating the invited account with a name and password; then sign in',
+        body: AcceptWithNewAccountBody,
+        response: { 201: AcceptedInvitationView, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await spendAttempt(request, reply);
+      return reply.code(201).send(acceptedView(await invitations.acceptWithNewAccount(request.body, metaOf(request))));
+    },
+  );
+}
