@@ -170,7 +170,7 @@ export class InvitationService {
     const found = await this.pendingByToken(input.token);
     if (await this.ctx.storage.repos.users.findByEmail(found.email)) throw new AppError('EMAIL_TAKEN');
     // Hashed before the transaction: scrypt is slow, and only a valid, pending token gets this far.
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.ctx.config.passwordHashCost);
     return this.admit(
       found,
       meta,

@@ -9,7 +9,7 @@ import { TEST_DATABASES } from '../helpers/test-databases.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** The only mutations docs/api.md lets an anonymous caller make; a cookie means nothing to them. */
-const PUBLIC_MUTATIONS = ['POST /v1/auth/sign-in', 'POST /v1/setup'];
+const PUBLIC_MUTATIONS = ['POST /v1/auth/sign-in', 'POST /v1/invitations/accept-new-account', 'POST /v1/setup'];
 
 /**
  * Every mutation a session can make must carry the session's CSRF token. The routes come from the app's own
