@@ -22,7 +22,6 @@ export interface Member {
 
 const READ = 'latchkey:members:read';
 const WRITE = 'latchkey:members:write';
-export const MIN_PASSWORD_LENGTH = 12;
 
 export function toMember(row: MemberRow): Member {
   // Roles are written only by this service, invitations and setup, all from the closed list.

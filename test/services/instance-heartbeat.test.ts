@@ -111,6 +111,29 @@ for (const database of TEST_DATABASES) {
       await later.stop();
     });
 
+    it('of two instances starting at the same moment, each sees the other and only the later one refuses', async (t) => {
+      const db = await sharedDatabase(database);
+      t.after(() => db.destroy());
+      const clock = new TestClock();
+      // Rows another instance would have written an instant before reading the table, as this one does.
+      const later = { instance_id: 'ins_later', host: 'h2', pid: 2, started_at: clock.now() + 1, last_seen_at: clock.now() + 1 };
+      await db.open().repos.instances.beat(later);
+      const earlier = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
+      const claim = await earlier.start();
+      assert.deepEqual(claim.others.map((o) => o.instance_id), ['ins_later'], 'it sees the later one and keeps running');
+
+      await earlier.stop();
+      // The same start time: the instance id breaks the tie, the same way on every instance.
+      const smallest = { instance_id: `ins_${'0'.repeat(20)}`, host: 'h3', pid: 3, started_at: clock.now(), last_seen_at: clock.now() };
+      await db.open().repos.instances.beat(smallest);
+      const tied = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
+      const refusal = await tied.start().then(() => null, (error: unknown) => error);
+      assert.ok(refusal instanceof InstanceConflictError);
+      assert.deepEqual(refusal.others.map((o) => o.instance_id), [smallest.instance_id], 'only older rows are named; the later one is not');
+      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instance_id).sort(), [smallest.instance_id, 'ins_later'].sort());
+      await tied.stop();
+    });
+
     it('LATCHKEY_ALLOW_MULTIPLE_INSTANCES=1 starts beside a live instance and reports it, and heartbeats keep rows fresh', async (t) => {
       const db = await sharedDatabase(database);
       t.after(() => db.destroy());
