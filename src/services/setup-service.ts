@@ -1,7 +1,7 @@
 import { AppError } from '../domain/app-error.js';
 import { newId } from '../domain/ids.js';
 import { hashPassword } from '../domain/password-hash.js';
-import type { Principal } from '../domain/principal.js';
+import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { auditEvent } from './audit-event.js';
 import type { KeyService, KeyWithSecret } from './key-service.js';
 import { NO_REQUEST, type RequestMeta } from './request-meta.js';
@@ -54,7 +54,7 @@ export class SetupService {
       },
       () => new AppError('ALREADY_INITIALIZED'),
     );
-    const owner: Principal = { kind: 'session', orgId, userId, keyId: null, role: 'owner', keyPermissions: null, projectIds: null, expiresAt: null };
+    const owner: Principal = { kind: 'session', orgId, userId, keyId: null, role: 'owner', keyPermissions: null, projectIds: null, expiresAt: null, limits: NO_LIMITS };
     const ownerKey = await this.keys.create(owner, { name: 'Owner key', description: 'Created at first run.', permissions: ['*'] }, meta);
     return { orgId, userId, ownerKey };
   }

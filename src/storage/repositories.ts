@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { StorageFeatures } from './dialect/dialect-adapter.js';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
@@ -23,13 +24,13 @@ export interface Repositories {
   usage: UsageRepository;
 }
 
-export function bindRepositories(db: Kysely<Database>): Repositories {
+export function bindRepositories(db: Kysely<Database>, features: StorageFeatures): Repositories {
   return {
     organizations: new OrganizationRepository(db),
     users: new UserRepository(db),
     memberships: new MembershipRepository(db),
-    projects: new ProjectRepository(db),
-    keys: new KeyRepository(db),
+    projects: new ProjectRepository(db, features),
+    keys: new KeyRepository(db, features),
     audit: new AuditRepository(db),
     sessions: new SessionRepository(db),
     permissions: new PermissionRepository(db),

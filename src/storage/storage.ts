@@ -15,7 +15,7 @@ export class Storage {
 
   constructor(private readonly adapter: DialectAdapter) {
     this.db = new Kysely<Database>({ dialect: adapter.dialect });
-    this.repos = bindRepositories(this.db);
+    this.repos = bindRepositories(this.db, adapter.features);
   }
 
   get dialectName(): 'sqlite' | 'postgres' {
@@ -24,13 +24,15 @@ export class Storage {
 
   /**
    * Runs `work` atomically. Driver errors that mean "this name/email/id already exists" become the caller's
-   * chosen conflict error, so routes never see driver codes and nothing is half-stored.
+   * chosen conflict error, and "the row this one names is gone" (a foreign key, when another transaction removed
+   * it first) becomes 409 CONCURRENT_CHANGE, so routes never see driver codes and nothing is half-stored.
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(bindRepositories(trx)));
+      return await this.db.transaction().execute((trx) => work(bindRepositories(trx, this.adapter.features)));
     } catch (error) {
       if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
+      if (this.adapter.isForeignKeyViolation(error)) throw new AppError('CONCURRENT_CHANGE', { cause: error });
       throw error;
     }
   }

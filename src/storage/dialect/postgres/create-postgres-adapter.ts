@@ -30,8 +30,12 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     migrationContext: { bytewiseCollation: '"C"' },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
+    features: { rowLocks: true },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
+    },
+    isForeignKeyViolation(error: unknown): boolean {
+      return (error as { code?: unknown } | null)?.code === '23503';
     },
   };
 }
