@@ -56,7 +56,7 @@ for (const database of TEST_DATABASES) {
         const injected = failNthWrite(2);
         t.after(() => injected.restore());
         injected.arm();
-        const response = await h.call('POST', '/v1/keys/bulk', h.ownerKey, { action, ids, ...(action === 'regenerate' ? { gracePeriodSeconds: 60 } : {}) });
+        const response = await h.call('POST', '/v1/keys/bulk', h.ownerKey, { action, ids });
         assert.equal(injected.writes(), 2, 'one write reached the database before the failure');
         injected.restore();
         assert.equal(response.statusCode, 500, response.body);
