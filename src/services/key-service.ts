@@ -5,8 +5,7 @@ import { assertMayActOn, assertWithinGrant, limitsOf } from '../domain/grant-lim
 import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
-import type { CredentialLimits } from '../domain/principal.js';
-import { type Principal, principalCan } from '../domain/principal.js';
+import { type CredentialLimits, type Principal, principalCan } from '../domain/principal.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow } from '../storage/schema.js';
