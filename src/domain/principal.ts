@@ -1,5 +1,18 @@
+import type { CreditsState, RateLimitConfig } from './api-key.js';
 import { coveredByAny } from './permission-pattern.js';
 import { ROLE_GRANTS, type Role } from './roles.js';
+
+/**
+ * The usage limits a credential carries besides permissions, projects and expiry. Each bounds what the
+ * credential may grant or change, exactly as its permissions do (see grant-limits.ts). Null fields: no limit.
+ */
+export interface CredentialLimits {
+  ipRanges: readonly string[] | null;
+  credits: Pick<CreditsState, 'remaining' | 'refillAmount' | 'refillIntervalMs'> | null;
+  rateLimit: RateLimitConfig | null;
+}
+
+export const NO_LIMITS: CredentialLimits = Object.freeze({ ipRanges: null, credits: null, rateLimit: null });
 
 /**
  * Who is calling, resolved from a session or a key. Tenancy comes only from here, never from the request.
@@ -18,6 +31,8 @@ export interface Principal {
   projectIds: readonly string[] | null;
   /** Epoch milliseconds; null for never. */
   expiresAt: number | null;
+  /** A key's IP ranges, credits and rate limit; sessions carry none. */
+  limits: CredentialLimits;
 }
 
 export function principalCan(principal: Principal, permission: string): boolean {

@@ -1,5 +1,6 @@
 import { keyStatus } from '../domain/api-key.js';
-import type { Principal } from '../domain/principal.js';
+import { limitsOf } from '../domain/grant-limits.js';
+import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { actsAsOwner, type KeyCreator, type Standing } from '../domain/role-rules.js';
 import { isRole, type Role } from '../domain/roles.js';
 import type { Repositories } from '../storage/repositories.js';
@@ -28,12 +29,12 @@ export async function standingOf(repos: Repositories, orgId: string, actor: Acto
   if (actor.type === 'user') {
     const role = await currentRole(repos, orgId, actor.id);
     if (role === null) return null;
-    const principal: Principal = { kind: 'session', orgId, userId: actor.id, keyId: null, role, keyPermissions: null, projectIds: null, expiresAt: null };
+    const principal: Principal = { kind: 'session', orgId, userId: actor.id, keyId: null, role, keyPermissions: null, projectIds: null, expiresAt: null, limits: NO_LIMITS };
     return { principal, owner: actsAsOwner(principal, null) };
   }
   const key = await repos.keys.findById(orgId, actor.id);
   if (!key || keyStatus(key, now) !== 'active') return null;
-  const base = { orgId, keyId: key.id, keyPermissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt };
+  const base = { orgId, keyId: key.id, keyPermissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt, limits: limitsOf(key) };
   if (key.kind === 'personal') {
     const role = key.ownerUserId ? await currentRole(repos, orgId, key.ownerUserId) : null;
     if (role === null) return null;

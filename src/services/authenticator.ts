@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../domain/app-error.js';
 import { constantEquals } from '../domain/constant-equals.js';
-import type { Principal } from '../domain/principal.js';
+import { limitsOf } from '../domain/grant-limits.js';
+import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { isRole } from '../domain/roles.js';
 import { type CredentialResolver, credentialState } from './credential-resolver.js';
 import type { ServiceContext } from './service-context.js';
@@ -43,6 +44,7 @@ export class Authenticator {
       keyPermissions: key.permissions,
       projectIds: key.projectIds,
       expiresAt: key.expiresAt,
+      limits: limitsOf(key),
     };
   }
 
@@ -71,6 +73,7 @@ export class Authenticator {
         keyPermissions: null,
         projectIds: null,
         expiresAt: null,
+        limits: NO_LIMITS,
       },
     };
   }

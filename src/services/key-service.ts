@@ -1,11 +1,11 @@
 import type { ApiKey, KeyKind, KeyStatus } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
 import { parseCidr } from '../domain/cidr.js';
-import { assertWithinGrant } from '../domain/grant-limits.js';
+import { assertMayActOn, assertWithinGrant, limitsOf } from '../domain/grant-limits.js';
 import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
-import { type Principal, principalCan } from '../domain/principal.js';
+import { type CredentialLimits, type Principal, principalCan } from '../domain/principal.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow } from '../storage/schema.js';
@@ -89,9 +89,8 @@ export class KeyService {
     if (this.kind === 'org' && permissions.length === 0) {
       throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
     }
-    const projectIds = await this.validateProjects(orgId, input.projectIds ?? null);
+    const projectIds = requestedProjects(principal, input.projectIds ?? null);
     const expiresAt = resolveExpiry(input, now);
-    assertWithinGrant(principal, { permissions: inherit ? [] : permissions, projectIds, expiresAt });
     validateExtras(input, this.ctx.config.metadataMaxBytes);
 
     const tokenType = this.kind === 'personal' ? 'pat' : (input.environment ?? 'live');
@@ -122,6 +121,10 @@ export class KeyService {
     };
     await this.ctx.storage.transaction(
       async (tx) => {
+        // Inside the transaction, under a share lock: a project deleted meanwhile is unknown here, and one deleted
+        // after this commits sees this key and narrows or revokes it.
+        await lockProjects(tx, orgId, projectIds);
+        assertWithinGrant(principal, { permissions: inherit ? [] : permissions, projectIds, expiresAt, limits: limitsOf(key) });
         await tx.keys.insert(key, this.ctx.digest(secret));
         await tx.audit.insertMany([auditEvent(orgId, principal, `${this.target}.created`, { type: this.target, id: key.id }, meta, now, summary(key))]);
       },
@@ -138,7 +141,13 @@ export class KeyService {
   async list(principal: Principal, query: KeyListQuery): Promise<Page<ApiKey>> {
     requirePermission(principal, this.perms.read);
     if (query.all) requirePermission(principal, this.perms.admin);
-    const ownerUserId = this.kind === 'personal' && !query.all ? (principal.userId ?? '') : undefined;
+    // A token's listing is its user's own tokens. A credential without a user (an organization key) has none of
+    // its own: it sees every member's tokens if it may administer them, and none otherwise.
+    let ownerUserId: string | undefined;
+    if (this.kind === 'personal' && !query.all) {
+      if (principal.userId !== null) ownerUserId = principal.userId;
+      else if (!principalCan(principal, this.perms.admin)) return { items: [], nextCursor: null };
+    }
     const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
     const byName = query.search !== undefined && query.search !== '';
     const cursorKey = await this.ctx.cursorKey();
@@ -202,13 +211,22 @@ export class KeyService {
     if (this.kind === 'org' && permissions?.length === 0) {
       throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
     }
-    const projectIds = input.projectIds !== undefined ? await this.validateProjects(principal.orgId, input.projectIds) : undefined;
+    const projectIds = input.projectIds !== undefined ? requestedProjects(principal, input.projectIds) : undefined;
     const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? input.expiresAt : futureTime(input.expiresAt, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
     const updated = await this.ctx.storage.transaction(
       async (tx) => {
-        const key = await this.load(tx, principal, id);
+        // Projects before the key: every path that locks both (this one, project deletion) takes them in that
+        // order, so they cannot deadlock.
+        if (projectIds !== undefined) await lockProjects(tx, principal.orgId, projectIds);
+        // Read and checked under the key's row lock, so a revocation or another change committed meanwhile is seen.
+        const key = await this.loadForUpdate(tx, principal, id);
         if (key.revokedAt !== null) throw new AppError('KEY_REVOKED');
+        // Expiry is terminal, like revocation: moving it would bring the key back to life.
+        if (input.expiresAt !== undefined && key.expiresAt !== null && key.expiresAt <= now) {
+          throw new AppError('KEY_EXPIRED', { details: { field: 'expiresAt' } });
+        }
+        const actor = this.assertMayActOn(principal, key);
         const patch: Partial<ApiKey> = {};
         if (permissions !== undefined) {
           const widened = permissions.filter((p) => !coveredByAny(key.permissions, p));
@@ -224,23 +242,26 @@ export class KeyService {
           }
         }
         if (expiresAt !== undefined) patch.expiresAt = expiresAt;
-        // Only what this change grants is bounded by the caller: an expiring credential may still rename a key
-        // that never expires, but may not extend one past its own expiry.
-        assertWithinGrant(
-          { ...principal, expiresAt: patch.expiresAt !== undefined ? principal.expiresAt : null },
-          {
-            permissions: patch.permissions ?? [],
-            projectIds: projectIds !== undefined ? projectIds : key.projectIds,
-            expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : key.expiresAt,
-          },
-        );
+        if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
+        if (input.credits !== undefined) patch.credits = toCredits(input.credits, now);
+        if (input.ipRanges !== undefined) patch.ipRanges = input.ipRanges && input.ipRanges.length > 0 ? input.ipRanges : null;
+        // The key as it will be must lie within the caller too; limits only where this change sets them (the
+        // others are the key's own, which the caller already holds).
+        const changedLimits: Partial<CredentialLimits> = {};
+        const after = limitsOf({ ...key, ...patch });
+        if (patch.ipRanges !== undefined) changedLimits.ipRanges = after.ipRanges;
+        if (patch.credits !== undefined) changedLimits.credits = after.credits;
+        if (patch.rateLimit !== undefined) changedLimits.rateLimit = after.rateLimit;
+        assertWithinGrant(actor, {
+          permissions: patch.permissions ?? [],
+          projectIds: projectIds !== undefined ? projectIds : key.projectIds,
+          expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : key.expiresAt,
+          limits: changedLimits,
+        });
         if (input.name !== undefined) patch.name = input.name;
         if (input.description !== undefined) patch.description = input.description;
         if (input.enabled !== undefined) patch.enabled = input.enabled;
         if (input.metadata !== undefined) patch.metadata = input.metadata;
-        if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
-        if (input.credits !== undefined) patch.credits = toCredits(input.credits, now);
-        if (input.ipRanges !== undefined) patch.ipRanges = input.ipRanges && input.ipRanges.length > 0 ? input.ipRanges : null;
         patch.updatedAt = now;
         await tx.keys.update(principal.orgId, id, patch);
         if (projectIds !== undefined) await tx.keys.replaceProjects(principal.orgId, id, projectIds);
@@ -289,7 +310,9 @@ export class KeyService {
     const now = this.ctx.now();
     const orgId = principal.orgId;
     const results = await this.ctx.storage.transaction(async (tx) => {
-      const found = await tx.keys.findManyByIds(orgId, unique, this.kind);
+      // Read under row locks: a concurrent change to any of these keys has either committed (and is seen here)
+      // or waits for this one.
+      const found = await tx.keys.findManyForUpdate(orgId, unique, this.kind);
       const byId = new Map(found.filter((k) => this.canSee(principal, k)).map((k) => [k.id, k]));
       const missing = unique.filter((id) => !byId.has(id));
       if (missing.length > 0) throw new AppError('NOT_FOUND', { details: { ids: missing } });
@@ -298,6 +321,7 @@ export class KeyService {
         const revoked = keys.filter((k) => k.revokedAt !== null).map((k) => k.id);
         if (revoked.length > 0) throw new AppError('KEY_REVOKED', { details: { ids: revoked } });
       }
+      for (const k of keys) this.assertMayActOn(principal, k);
       const events: AuditEventRow[] = [];
       const results: BulkResult[] = [];
       const event = (name: string, id: string, details?: Record<string, unknown>) =>
@@ -328,6 +352,7 @@ export class KeyService {
         }
       } else {
         for (const k of keys) this.assertMayReceiveSecret(principal, k);
+        // An expired key may be rolled (its expiry stays: the new secret is as expired as the key).
         const byGraceEnd = new Map<number | null, string[]>();
         for (const k of keys) {
           // A grace period never outlives the key itself.
@@ -358,16 +383,25 @@ export class KeyService {
    * key allowed only `latchkey:keys:write` could roll the owner key and walk away with `*`.
    */
   private assertMayReceiveSecret(principal: Principal, key: ApiKey): void {
-    const held = { permissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt };
-    if (this.kind === 'org') {
-      assertWithinGrant(principal, held);
-      return;
-    }
-    if (key.ownerUserId !== principal.userId) {
+    if (this.kind === 'personal' && key.ownerUserId !== principal.userId) {
       throw new AppError('PERMISSION_DENIED', { message: 'Only its own user can regenerate a personal token.', details: { required: 'owner' } });
     }
-    // Both are bounded by the same user's role, so only the caller's own narrowing matters.
-    assertWithinGrant({ ...principal, role: null, keyPermissions: principal.keyPermissions ?? ['*'] }, held);
+    // Bounded by the caller's own grant: assertMayActOn, which every action on a key has already passed.
+  }
+
+  /**
+   * Every change to an existing key (update, enable, disable, revoke, delete, regenerate, alone or in bulk) needs a
+   * caller that holds at least what the key holds; otherwise a key allowed only `latchkey:keys:write` could switch
+   * off or delete the owner's `*` key. A key may always act on itself. Returns the principal whose grant bounds the
+   * change, for checking the key as it will be.
+   */
+  private assertMayActOn(principal: Principal, key: ApiKey): Principal {
+    // One's own token and oneself are bounded by the same user's role, so only the caller's own narrowing matters.
+    const actor = this.kind === 'personal' && key.ownerUserId !== null && key.ownerUserId === principal.userId
+      ? { ...principal, role: null, keyPermissions: principal.keyPermissions ?? ['*'] }
+      : principal;
+    if (key.id !== principal.keyId) assertMayActOn(actor, key);
+    return actor;
   }
 
   private canSee(principal: Principal, key: ApiKey): boolean {
@@ -382,17 +416,36 @@ export class KeyService {
     return key;
   }
 
-  private async validateProjects(orgId: string, projectIds: readonly string[] | null): Promise<string[] | null> {
-    if (projectIds === null) return null;
-    const unique = [...new Set(projectIds)];
-    if (unique.length === 0) {
-      throw new AppError('VALIDATION_FAILED', { message: 'Give at least one project, or null for all projects.', details: { field: 'projectIds' } });
-    }
-    const existing = new Set(await this.ctx.storage.repos.projects.existingIds(orgId, unique));
-    const unknown = unique.filter((id) => !existing.has(id));
-    if (unknown.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: unknown } });
-    return unique.sort();
+  private async loadForUpdate(tx: Repositories, principal: Principal, id: string): Promise<ApiKey> {
+    const key = await tx.keys.findByIdForUpdate(principal.orgId, id, this.kind);
+    if (!key || !this.canSee(principal, key)) throw new AppError('NOT_FOUND');
+    return key;
   }
+}
+
+/**
+ * A key's requested project list, de-duplicated and sorted. A project-restricted caller learns nothing about
+ * projects outside its own: any other id, of this organization or not, is answered exactly like an id that does
+ * not exist (400 UNKNOWN_PROJECT, listed the same way), before anything is looked up.
+ */
+function requestedProjects(principal: Principal, projectIds: readonly string[] | null): string[] | null {
+  if (projectIds === null) return null;
+  const unique = [...new Set(projectIds)];
+  if (unique.length === 0) {
+    throw new AppError('VALIDATION_FAILED', { message: 'Give at least one project, or null for all projects.', details: { field: 'projectIds' } });
+  }
+  const own = principal.projectIds;
+  const outside = own === null ? [] : unique.filter((id) => !own.includes(id));
+  if (outside.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: outside } });
+  return unique.sort();
+}
+
+/** Checks inside the transaction that the projects exist, holding them so none is deleted until it commits. */
+async function lockProjects(tx: Repositories, orgId: string, projectIds: readonly string[] | null): Promise<void> {
+  if (projectIds === null) return;
+  const existing = new Set(await tx.projects.lockExisting(orgId, projectIds, 'share'));
+  const unknown = projectIds.filter((id) => !existing.has(id));
+  if (unknown.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: unknown } });
 }
 
 export function requirePermission(principal: Principal, permission: string): void {

@@ -5,6 +5,7 @@ import { auditEvent } from './audit-event.js';
 import { requirePermission } from './key-service.js';
 import { type CatalogEntry, type PermissionCatalog, type Presets, presetsOf } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
+import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
 const READ = 'latchkey:permissions:read';
@@ -32,6 +33,8 @@ export class PermissionService {
 
   async declare(principal: Principal, input: { name: string; description: string }, meta: RequestMeta): Promise<CatalogEntry> {
     requirePermission(principal, WRITE);
+    // The catalog is the whole organization's, not any project's.
+    requireOrgWide(principal, 'declare permissions');
     const name = input.name;
     if (name.length > PERMISSION_MAX_LENGTH || !PERMISSION_PATTERN.test(name) || isWildcard(name)) {
       throw new AppError('VALIDATION_FAILED', {
@@ -53,6 +56,7 @@ export class PermissionService {
 
   async remove(principal: Principal, name: string, meta: RequestMeta): Promise<void> {
     requirePermission(principal, WRITE);
+    requireOrgWide(principal, 'remove permissions');
     if (name.startsWith(MANAGEMENT_NAMESPACE) || Object.hasOwn(this.ctx.config.apiPermissions, name)) {
       throw new AppError('VALIDATION_FAILED', {
         message: "That permission is declared by Latchkey or the deployment's configuration, not by this organization.",

@@ -98,12 +98,20 @@ export class ProjectService {
    */
   async remove(principal: Principal, id: string, meta: RequestMeta): Promise<{ affectedKeyIds: string[]; revokedKeyIds: string[] }> {
     requirePermission(principal, WRITE);
+    // Deleting a project narrows, and may revoke, keys reaching other projects, which a restricted caller cannot see.
+    requireOrgWide(principal, 'delete projects');
     const now = this.ctx.now();
     const orgId = principal.orgId;
     const result = await this.ctx.storage.transaction(async (tx) => {
+      // The project's row lock comes first: a key being created or changed with this project either committed
+      // before (and its link is read below) or waits and then finds the project gone. Keys are locked after it,
+      // in the same project-then-key order as key updates.
+      await tx.projects.lockExisting(orgId, [id], 'update');
       const project = await this.load(tx, principal, id);
       const keyIds = await tx.keys.keyIdsRestrictedTo(id);
-      const keys: ApiKey[] = [...(await tx.keys.findManyByIds(orgId, keyIds, 'org')), ...(await tx.keys.findManyByIds(orgId, keyIds, 'personal'))];
+      const locked = [...(await tx.keys.findManyForUpdate(orgId, keyIds, 'org')), ...(await tx.keys.findManyForUpdate(orgId, keyIds, 'personal'))];
+      // Read again under the lock: a key whose projects changed before the lock was taken may no longer name this one.
+      const keys: ApiKey[] = locked.filter((k) => k.projectIds !== null && k.projectIds.includes(id));
       const events: AuditEventRow[] = [];
       const revoked: string[] = [];
       for (const key of keys) {

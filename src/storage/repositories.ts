@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { StorageFeatures } from './dialect/dialect-adapter.js';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { InstanceRepository } from './repositories/instance-repository.js';
@@ -29,13 +30,13 @@ export interface Repositories {
   invitations: InvitationRepository;
 }
 
-export function bindRepositories(db: Kysely<Database>): Repositories {
+export function bindRepositories(db: Kysely<Database>, features: StorageFeatures): Repositories {
   return {
     organizations: new OrganizationRepository(db),
     users: new UserRepository(db),
     memberships: new MembershipRepository(db),
-    projects: new ProjectRepository(db),
-    keys: new KeyRepository(db),
+    projects: new ProjectRepository(db, features),
+    keys: new KeyRepository(db, features),
     audit: new AuditRepository(db),
     sessions: new SessionRepository(db),
     permissions: new PermissionRepository(db),

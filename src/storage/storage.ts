@@ -1,5 +1,5 @@
 import { Kysely, Migrator, sql } from 'kysely';
-import type { AppError } from '../domain/app-error.js';
+import { AppError } from '../domain/app-error.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import type { DialectAdapter } from './dialect/dialect-adapter.js';
 import { type FaultPolicy, faultAwareDialect } from './fault-aware-dialect.js';
@@ -42,7 +42,7 @@ export class Storage {
       acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
     };
     this.db = new Kysely<Database>({ dialect: faultAwareDialect(adapter.dialect, this.policy) });
-    this.repos = bindRepositories(this.db);
+    this.repos = bindRepositories(this.db, adapter.features);
   }
 
   get dialectName(): 'sqlite' | 'postgres' {
@@ -51,13 +51,15 @@ export class Storage {
 
   /**
    * Runs `work` atomically. Driver errors that mean "this name/email/id already exists" become the caller's
-   * chosen conflict error, so routes never see driver codes and nothing is half-stored.
+   * chosen conflict error, and "the row this one names is gone" (a foreign key, when another transaction removed
+   * it first) becomes 409 CONCURRENT_CHANGE, so routes never see driver codes and nothing is half-stored.
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(bindRepositories(trx)));
+      return await this.db.transaction().execute((trx) => work(bindRepositories(trx, this.adapter.features)));
     } catch (error) {
       if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
+      if (this.adapter.isForeignKeyViolation(error)) throw new AppError('CONCURRENT_CHANGE', { cause: error });
       throw error;
     }
   }

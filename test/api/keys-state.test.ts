@@ -107,10 +107,20 @@ for (const database of TEST_DATABASES) {
       assert.equal((await h.call('GET', `/v1/keys/${thirty.id}`, h.ownerKey)).json().status, 'expired');
       assert.equal((await verify(h, { key: ninety.secret })).code, 'VALID');
 
-      // An expired key can be given a new future expiry and works again.
-      const revived = await h.call('PATCH', `/v1/keys/${thirty.id}`, h.ownerKey, { expiresAt: new Date(h.clock.now() + DAY).toISOString() });
-      assert.equal(revived.json().status, 'active');
-      assert.equal((await verify(h, { key: thirty.secret })).code, 'VALID');
+      // Expiry is terminal: an expired key's expiry cannot be moved, to a later time or to never (409 KEY_EXPIRED).
+      for (const expiresAt of [new Date(h.clock.now() + DAY).toISOString(), null]) {
+        const revived = await h.call('PATCH', `/v1/keys/${thirty.id}`, h.ownerKey, { expiresAt });
+        assert.equal(revived.statusCode, 409, revived.body);
+        assert.deepEqual([errorCode(revived), revived.json().error.details], ['KEY_EXPIRED', { field: 'expiresAt' }]);
+      }
+      assert.equal((await storedKey(h, thirty.id))?.expiresAt, h.clock.now());
+      assert.equal((await verify(h, { key: thirty.secret })).code, 'EXPIRED');
+      // Neither enabling nor rolling brings it back: the new secret carries the same, past, expiry.
+      assert.equal((await h.call('POST', `/v1/keys/${thirty.id}/enable`, h.ownerKey)).json().status, 'expired');
+      const rolled = await h.call('POST', `/v1/keys/${thirty.id}/regenerate`, h.ownerKey, {});
+      assert.equal(rolled.statusCode, 200, rolled.body);
+      assert.deepEqual([rolled.json().status, rolled.json().expiresAt], ['expired', new Date(h.clock.now()).toISOString()]);
+      assert.equal((await verify(h, { key: rolled.json().secret })).code, 'EXPIRED');
       h.clock.advance(60 * DAY);
       assert.equal((await verify(h, { key: ninety.secret })).code, 'EXPIRED');
       assert.equal((await verify(h, { key: never.secret })).code, 'VALID');

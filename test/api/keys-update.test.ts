@@ -141,15 +141,22 @@ for (const database of TEST_DATABASES) {
       assert.equal(errorCode(empty), 'VALIDATION_FAILED');
     });
 
-    it('lets an expiring credential rename a key that never expires, but not extend it past its own expiry', async (t) => {
+    it('an expiring credential cannot touch a key that outlives it, and cannot extend one past its own expiry', async (t) => {
       const h = await createTestApp(database);
       t.after(() => h.close());
-      const admin = await createKey(h, { name: 'admin', permissions: ['latchkey:keys:write'], expiresIn: '30d' });
-      const key = await createKey(h, { name: 'forever' });
+      const admin = await createKey(h, { name: 'admin', permissions: ['latchkey:keys:read', 'latchkey:keys:write'], expiresIn: '30d' });
+      const forever = await createKey(h, { name: 'forever' });
+      const before = await storedKey(h, forever.id);
+      const refused = await h.call('PATCH', `/v1/keys/${forever.id}`, admin.secret, { name: 'still forever', enabled: false });
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.equal(errorCode(refused), 'PERMISSION_ESCALATION');
+      assert.equal(refused.json().error.details.reason, 'target_exceeds_caller');
+      assert.deepEqual(await storedKey(h, forever.id), before);
 
-      const renamed = await h.call('PATCH', `/v1/keys/${key.id}`, admin.secret, { name: 'still forever', enabled: false });
+      const key = await createKey(h, { name: 'ten days', expiresAt: new Date(h.clock.now() + 10 * DAY).toISOString() });
+      const renamed = await h.call('PATCH', `/v1/keys/${key.id}`, admin.secret, { name: 'renamed', enabled: false });
       assert.equal(renamed.statusCode, 200, renamed.body);
-      assert.deepEqual([renamed.json().name, renamed.json().expiresAt, renamed.json().enabled], ['still forever', null, false]);
+      assert.deepEqual([renamed.json().name, renamed.json().enabled], ['renamed', false]);
 
       const later = new Date(h.clock.now() + 31 * DAY).toISOString();
       for (const expiresAt of [later, null]) {
@@ -157,7 +164,7 @@ for (const database of TEST_DATABASES) {
         assert.equal(response.statusCode, 403);
         assert.equal(errorCode(response), 'PERMISSION_ESCALATION');
       }
-      const within = new Date(h.clock.now() + 10 * DAY).toISOString();
+      const within = new Date(h.clock.now() + 20 * DAY).toISOString();
       const ok = await h.call('PATCH', `/v1/keys/${key.id}`, admin.secret, { expiresAt: within });
       assert.equal(ok.statusCode, 200);
       assert.equal((await storedKey(h, key.id))?.expiresAt, Date.parse(within));

@@ -139,17 +139,25 @@ for (const database of TEST_DATABASES) {
       assert.equal((await h.call('GET', `/v1/projects/${mine}`, key.secret)).statusCode, 200);
 
       const missing = await h.call('GET', '/v1/projects/prj_00000000000000000000', key.secret);
-      for (const [method, body] of [['GET', undefined], ['PATCH', { name: 'Renamed' }], ['DELETE', undefined]] as const) {
+      for (const [method, body] of [['GET', undefined], ['PATCH', { name: 'Renamed' }]] as const) {
         const response = await h.call(method, `/v1/projects/${theirs}`, key.secret, body);
         assert.equal(response.statusCode, 404, method);
         assert.deepEqual({ ...response.json().error, requestId: null }, { ...missing.json().error, requestId: null });
       }
       assert.equal((await h.storage.repos.projects.findById(h.orgId, theirs))?.name, 'Theirs');
 
+      // Creating and deleting projects are organization-wide: refused for every id alike, its own project included,
+      // so the answer says nothing about which projects exist.
       const create = await h.call('POST', '/v1/projects', key.secret, { name: 'Outside' });
       assert.equal(create.statusCode, 403);
       assert.equal(create.json().error.code, 'PERMISSION_DENIED');
+      for (const id of [theirs, mine, 'prj_00000000000000000000']) {
+        const response = await h.call('DELETE', `/v1/projects/${id}`, key.secret);
+        assert.equal(response.statusCode, 403, id);
+        assert.deepEqual(response.json().error.details, { reason: 'project_restricted' });
+      }
       assert.equal((await h.storage.repos.projects.list(h.orgId, { limit: 10 })).length, 2);
+      assert.deepEqual((await h.storage.repos.keys.findById(h.orgId, key.id))?.projectIds, [mine]);
     });
 
     it('deleting a project narrows every key that named it and revokes the keys it leaves with no project', async (t) => {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isAppError } from '../../src/domain/app-error.js';
-import type { Principal } from '../../src/domain/principal.js';
+import { NO_LIMITS, type Principal } from '../../src/domain/principal.js';
 import { actsAsOwner, assertMayActOnRole, assertMayGrantRole, type KeyCreator, roleGrantExcess } from '../../src/domain/role-rules.js';
 import type { Role } from '../../src/domain/roles.js';
 
-const base = { orgId: 'org_1', projectIds: null, expiresAt: null };
+const base = { orgId: 'org_1', projectIds: null, expiresAt: null, limits: NO_LIMITS };
 const session = (role: Role): Principal => ({ ...base, kind: 'session', userId: 'usr_1', keyId: null, role, keyPermissions: null });
 const token = (role: Role, keyPermissions: string[]): Principal => ({ ...base, kind: 'personal_token', userId: 'usr_1', keyId: 'key_1', role, keyPermissions });
 const orgKey = (keyPermissions: string[]): Principal => ({ ...base, kind: 'org_key', userId: null, keyId: 'key_2', role: null, keyPermissions });

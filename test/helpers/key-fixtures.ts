@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ApiKey } from '../../src/domain/api-key.js';
 import { newId } from '../../src/domain/ids.js';
-import type { Principal } from '../../src/domain/principal.js';
+import { NO_LIMITS, type Principal } from '../../src/domain/principal.js';
 import { displayStart, generateToken } from '../../src/domain/token-format.js';
 import { NO_REQUEST } from '../../src/services/request-meta.js';
 import type { TestApp } from './test-app.js';
@@ -51,7 +51,7 @@ export async function addOrganization(h: TestApp, name: string): Promise<{ orgId
   const userId = newId('usr');
   await h.storage.repos.users.insert({ id: userId, email: `${userId.toLowerCase()}@example.test`, name: 'owner', password_hash: 'x', created_at: h.clock.now() });
   await h.storage.repos.memberships.insert({ org_id: orgId, user_id: userId, role: 'owner', created_at: h.clock.now() });
-  const owner: Principal = { kind: 'session', orgId, userId, keyId: null, role: 'owner', keyPermissions: null, projectIds: null, expiresAt: null };
+  const owner: Principal = { kind: 'session', orgId, userId, keyId: null, role: 'owner', keyPermissions: null, projectIds: null, expiresAt: null, limits: NO_LIMITS };
   const { secret } = await h.latchkey.keys.create(owner, { name: `${name} owner key`, permissions: ['*'] }, NO_REQUEST);
   return { orgId, ownerKey: secret };
 }

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { Principal } from '../../src/domain/principal.js';
+import { NO_LIMITS, type Principal } from '../../src/domain/principal.js';
 import type { Role } from '../../src/domain/roles.js';
 import type { TestApp } from './test-app.js';
 
@@ -48,7 +48,7 @@ export async function addMember(h: TestApp, email: string, role: Role, password 
 
 /** The principal a member's session would resolve to, for creating their personal tokens through the service. */
 export function memberPrincipal(orgId: string, userId: string, role: Role): Principal {
-  return { kind: 'session', orgId, userId, keyId: null, role, keyPermissions: null, projectIds: null, expiresAt: null };
+  return { kind: 'session', orgId, userId, keyId: null, role, keyPermissions: null, projectIds: null, expiresAt: null, limits: NO_LIMITS };
 }
 
 /** A second organization founded by the first one's owner over the API, with a session signed in to it. */

@@ -12,6 +12,10 @@ export interface DialectAdapter {
    * the surroundings, answered 503, as opposed to a bug, answered 500.
    */
   isUnavailable(error: unknown): boolean;
+  /** True when a driver error is a foreign-key violation: a row names one that another transaction removed. */
+  isForeignKeyViolation(error: unknown): boolean;
+  /** What the repositories need to know to write the same behaviour in this database's SQL. */
+  readonly features: StorageFeatures;
   /** Cheap round trip used by the readiness probe. */
   readonly pingSql: string;
   /**
@@ -33,4 +37,12 @@ export interface DialectAdapter {
 
 export interface MigrationContext {
   bytewiseCollation: string | null;
+}
+
+export interface StorageFeatures {
+  /**
+   * True when `SELECT … FOR UPDATE / FOR SHARE` takes row locks (PostgreSQL). False on SQLite, which rejects the
+   * syntax and needs no row locks: its single connection already runs one transaction at a time.
+   */
+  rowLocks: boolean;
 }

@@ -2,6 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { ApiKey, KeyKind, KeyStatus } from '../../domain/api-key.js';
 import type { CursorPosition } from '../../domain/page.js';
 import type { TokenType } from '../../domain/token-format.js';
+import type { StorageFeatures } from '../dialect/dialect-adapter.js';
 import type { ApiKeyRow, ApiKeyUpdate, Database } from '../schema.js';
 
 export interface KeyListFilter {
@@ -103,7 +104,10 @@ function toUpdate(patch: KeyPatch): ApiKeyUpdate {
 }
 
 export class KeyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly features: StorageFeatures,
+  ) {}
 
   async insert(key: ApiKey, digest: string): Promise<void> {
     await this.db
@@ -207,6 +211,33 @@ export class KeyRepository {
     return keys;
   }
 
+  /**
+   * Reads keys that are about to change and holds their rows until the transaction ends, so a concurrent change
+   * waits and then sees this one (and this one sees everything committed before it). Rows are locked in id order,
+   * so two bulk actions over overlapping keys cannot deadlock. Inside a transaction only.
+   */
+  async findManyForUpdate(orgId: string, ids: readonly string[], kind: KeyKind): Promise<ApiKey[]> {
+    const sorted = [...new Set(ids)].sort();
+    const keys: ApiKey[] = [];
+    for (let i = 0; i < sorted.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', 'in', sorted.slice(i, i + CHUNK))
+        .orderBy('id')
+        .$if(this.features.rowLocks, (q) => q.forUpdate())
+        .execute();
+      // Project links are read after the lock, so they are the latest committed ones.
+      keys.push(...(await this.withProjects(rows.filter((row) => row.kind === kind))));
+    }
+    return keys;
+  }
+
+  async findByIdForUpdate(orgId: string, id: string, kind: KeyKind): Promise<ApiKey | null> {
+    return (await this.findManyForUpdate(orgId, [id], kind))[0] ?? null;
+  }
+
   /** The cold half of verification: one indexed lookup from secret digest to key. */
   async findByDigest(digest: string): Promise<{ key: ApiKey; secretExpiresAt: number | null } | null> {
     const row = await this.db
@@ -270,7 +301,7 @@ export class KeyRepository {
     }
     if (filter.environment) q = q.where('token_type', '=', filter.environment);
     if (filter.createdById) q = q.where('created_by_id', '=', filter.createdById);
-    if (filter.ownerUserId) q = q.where('owner_user_id', '=', filter.ownerUserId);
+    if (filter.ownerUserId !== undefined) q = q.where('owner_user_id', '=', filter.ownerUserId);
     if (filter.projectId) {
       const projectId = filter.projectId;
       q = q.where((eb) =>

@@ -1,9 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import type { CursorPosition } from '../../domain/page.js';
+import type { StorageFeatures } from '../dialect/dialect-adapter.js';
 import type { Database, ProjectRow } from '../schema.js';
 
 export class ProjectRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly features: StorageFeatures,
+  ) {}
 
   async insert(project: ProjectRow): Promise<void> {
     await this.db.insertInto('projects').values(project).execute();
@@ -17,6 +21,24 @@ export class ProjectRepository {
   async existingIds(orgId: string, ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('projects').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Which of these ids are projects of the organization, holding their rows until the transaction ends: `share`
+   * while a key is linked to them (a deletion waits, then sees the link), `update` while one is deleted (a key
+   * change waits, then finds the project gone). Locked in id order. Inside a transaction only.
+   */
+  async lockExisting(orgId: string, ids: readonly string[], mode: 'share' | 'update'): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [...new Set(ids)].sort())
+      .orderBy('id')
+      .$if(this.features.rowLocks, (q) => (mode === 'share' ? q.forShare() : q.forUpdate()))
+      .execute();
     return rows.map((r) => r.id);
   }
 

@@ -109,9 +109,13 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     migrationContext: { bytewiseCollation: '"C"' },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
+    features: { rowLocks: true },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
     isUnavailable: isPostgresUnavailable,
+    isForeignKeyViolation(error: unknown): boolean {
+      return (error as { code?: unknown } | null)?.code === '23503';
+    },
   };
 }

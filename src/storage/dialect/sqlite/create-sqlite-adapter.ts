@@ -57,6 +57,11 @@ export function createSqliteAdapter(filename: string, timeouts: Partial<StorageT
     // BINARY, SQLite's default, already compares bytes.
     migrationContext: { bytewiseCollation: null },
     maintenanceSql: 'pragma optimize',
+    // One connection serialises every transaction, so there is nothing to lock (and FOR UPDATE is a syntax error).
+    features: { rowLocks: false },
+    isForeignKeyViolation(error: unknown): boolean {
+      return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+    },
     isUniqueViolation(error: unknown): boolean {
       const code = (error as { code?: unknown } | null)?.code;
       return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
