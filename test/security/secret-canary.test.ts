@@ -167,6 +167,12 @@ for (const database of TEST_DATABASES) {
         }
       }
 
+      // Code that logs an object with a secret field by accident: each field the redaction list names is cut.
+      const accidental = `canary-accidental-${generateToken('lk', 'live').slice(-20)}`;
+      canaries.add(accidental);
+      for (const field of ['secret', 'password', 'key', 'token', 'sessionToken', 'csrfToken']) h.app.log.info({ input: { [field]: accidental } }, `accidental ${field}`);
+      h.app.log.info({ res: { headers: { 'set-cookie': accidental } } }, 'accidental set-cookie');
+
       // A 500 whose error message carries the secret, as a driver error echoing a bad value would.
       const original = h.latchkey.verify.verify.bind(h.latchkey.verify);
       h.latchkey.verify.verify = async (_principal, input) => {
