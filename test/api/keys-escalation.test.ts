@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { FC_SEED } from '../helpers/fc-seed.js';
 import { addOrganization, addProject, createKey, declarePermissions, storedKey } from '../helpers/key-fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
 
 const DAY = 86_400_000;
-/** Fixed so a failure reproduces; set LATCHKEY_FC_SEED to explore other runs. */
-const SEED = Number(process.env.LATCHKEY_FC_SEED ?? 7_007);
-console.log(`keys-escalation: fast-check seed ${SEED} (override with LATCHKEY_FC_SEED)`);
+const SEED = FC_SEED;
 const API = ['tests:read', 'tests:write', 'tests:admin', 'reports:read', 'reports:write', 'reports:daily:read', 'reports:daily:write', 'deploy'];
 const MANAGEMENT = ['latchkey:keys:read', 'latchkey:keys:write', 'latchkey:keys:verify'];
 const WILDCARDS = ['*', 'tests:*', 'reports:*', 'reports:daily:*', 'latchkey:*'];

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { FC_SEED } from '../helpers/fc-seed.js';
 import { parseIsoInstant } from '../../src/domain/iso-instant.js';
 import { decodeCursor, encodeCursor } from '../../src/domain/page.js';
 import { percentDecodeFully } from '../../src/domain/percent-decode.js';
 import { isStorableText } from '../../src/domain/storable-text.js';
 
-const SEED = Number(process.env.LATCHKEY_FC_SEED ?? 20261202);
+const SEED = FC_SEED;
 
 describe('strict ISO 8601 instants', () => {
   it('reads what Date.parse reads for every valid instant, and refuses every out-of-range field', () => {
-    console.log(`input-rules fast-check seed ${SEED} (LATCHKEY_FC_SEED overrides)`);
     fc.assert(
       fc.property(fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (date) => {
         const text = date.toISOString();

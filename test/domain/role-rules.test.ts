@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { FC_SEED } from '../helpers/fc-seed.js';
 import { isAppError } from '../../src/domain/app-error.js';
 import { NO_LIMITS, type Principal } from '../../src/domain/principal.js';
 import { actsAsOwner, assertMayActOnRole, assertMayGrantRole, type KeyCreator, roleGrantExcess } from '../../src/domain/role-rules.js';
@@ -71,7 +72,7 @@ describe('granting and acting on roles', () => {
 });
 
 describe('role rules against an independent model (property)', () => {
-  const SEED = Number(process.env.LATCHKEY_PROPERTY_SEED ?? 20261201);
+  const SEED = FC_SEED;
   const ROLE_LIST = ['owner', 'admin', 'member', 'viewer'] as const;
   // Only `*` covers `*`, `@api` and `@api:read`, the grants that tell roles apart; the rest are distractors.
   const PERMISSIONS = ['*', 'latchkey:*', 'latchkey:members:write', 'latchkey:members:read', 'latchkey:keys:read', 'latchkey:tokens:write', 'tests:read', 'tests:*'];
@@ -85,7 +86,7 @@ describe('role rules against an independent model (property)', () => {
     target: fc.constantFrom(...ROLE_LIST),
   });
 
-  it(`decides every grant and every change of a role as the model does (seed ${SEED}, LATCHKEY_PROPERTY_SEED overrides)`, () => {
+  it(`decides every grant and every change of a role as the model does (seed ${SEED}, LATCHKEY_FC_SEED overrides)`, () => {
     fc.assert(
       fc.property(arbitraryCase, ({ kind, role, permissions, creator, target }) => {
         const principal: Principal =

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { FC_SEED } from '../helpers/fc-seed.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
@@ -14,10 +15,9 @@ import { routesOf } from './openapi-routes.js';
  * construction gets a 4xx, and the database is byte-for-byte what it was. A tenth are aimed at the edges between
  * the API and the databases (NULs in path parameters, hostile cursor positions, unreadable timestamps). A fifth
  * of the requests to routes with bodies are instead plausible (schema-shaped, awkward values): those may succeed, and the snapshot then
- * moves on, but a refused one must leave no trace. The seed is fixed and printed; LATCHKEY_FC_SEED (or the older
- * LATCHKEY_FUZZ_SEED) runs another, LATCHKEY_FUZZ_RUNS sizes it. CI runs it on SQLite and PostgreSQL alike.
+ * moves on, but a refused one must leave no trace. The seed is the suite's fixed, printed one (test/helpers/fc-seed.ts); LATCHKEY_FC_SEED runs another, LATCHKEY_FUZZ_RUNS sizes it. CI runs it on SQLite and PostgreSQL alike.
  */
-const SEED = Number(process.env.LATCHKEY_FC_SEED ?? process.env.LATCHKEY_FUZZ_SEED ?? 20261201);
+const SEED = FC_SEED;
 const RUNS: Record<string, number> = {
   sqlite: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 4000),
   postgres: Number(process.env.LATCHKEY_FUZZ_RUNS ?? 2000),

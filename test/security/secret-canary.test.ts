@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
+import { FC_SEED } from '../helpers/fc-seed.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { percentDecodeFully } from '../../src/domain/percent-decode.js';
 import { generateToken } from '../../src/domain/token-format.js';
@@ -114,7 +115,7 @@ for (const database of TEST_DATABASES) {
       await h.app.ready();
       const routes = routesOf(h.app.swagger()).sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
       const realIds: Record<string, string> = { key: spare.id, prj: project.json().id, usr: member.json().userId ?? member.json().id ?? '' };
-      const seed = Number(process.env.LATCHKEY_FC_SEED ?? 20260101);
+      const seed = FC_SEED;
       t.diagnostic(`fast-check seed ${seed} (LATCHKEY_FC_SEED overrides)`);
       const [g] = fc.sample(fc.gen(), { numRuns: 1, seed });
       let n = 0;

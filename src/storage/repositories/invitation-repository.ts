@@ -15,42 +15,16 @@ export class InvitationRepository {
   }
 
   async findPending(orgId: string, id: string, now: number): Promise<InvitationRow | null> {
-    return (
-      (await this.db
-        .selectFrom('invitations')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst()) ?? null
-    );
+    return (await this.pending(orgId, now).where('id', '=', id).executeTakeFirst()) ?? null;
   }
 
   async findPendingByEmail(orgId: string, email: string, now: number): Promise<InvitationRow | null> {
-    return (
-      (await this.db
-        .selectFrom('invitations')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('email', '=', email)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst()) ?? null
-    );
+    return (await this.pending(orgId, now).where('email', '=', email).executeTakeFirst()) ?? null;
   }
 
   /** Pending invitations ordered by email, then id. */
   async listPending(orgId: string, now: number, limit: number, after?: CursorPosition): Promise<InvitationRow[]> {
-    let query = this.db
-      .selectFrom('invitations')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now);
+    let query = this.pending(orgId, now);
     if (after) {
       const value = String(after.value);
       query = query.where((eb) => eb.or([eb('email', '>', value), eb.and([eb('email', '=', value), eb('id', '>', after.id)])]));
@@ -85,5 +59,16 @@ export class InvitationRepository {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Neither accepted, revoked nor expired: the one definition of "pending" every lookup shares. */
+  private pending(orgId: string, now: number) {
+    return this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now);
   }
 }
