@@ -22,28 +22,12 @@ export class MembershipRepository {
   }
 
   async find(orgId: string, userId: string): Promise<MemberRow | null> {
-    return (
-      (await this.db
-        .selectFrom('memberships as m')
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select(['m.org_id', 'm.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name'])
-        .where('m.org_id', '=', orgId)
-        .where('m.user_id', '=', userId)
-        .executeTakeFirst()) ?? null
-    );
+    return (await this.membersOf(orgId).where('m.user_id', '=', userId).executeTakeFirst()) ?? null;
   }
 
   /** The member with this (lowercased) email, if the user belongs to this organization. */
   async findByEmail(orgId: string, email: string): Promise<MemberRow | null> {
-    return (
-      (await this.db
-        .selectFrom('memberships as m')
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select(['m.org_id', 'm.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name'])
-        .where('m.org_id', '=', orgId)
-        .where('u.email', '=', email)
-        .executeTakeFirst()) ?? null
-    );
+    return (await this.membersOf(orgId).where('u.email', '=', email).executeTakeFirst()) ?? null;
   }
 
   async firstForUser(userId: string): Promise<MembershipRow | null> {
@@ -65,11 +49,7 @@ export class MembershipRepository {
   }
 
   async list(orgId: string, limit: number, after?: CursorPosition): Promise<MemberRow[]> {
-    let query = this.db
-      .selectFrom('memberships as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.org_id', 'm.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name'])
-      .where('m.org_id', '=', orgId);
+    let query = this.membersOf(orgId);
     if (after) {
       const value = String(after.value);
       query = query.where((eb) => eb.or([eb('u.email', '>', value), eb.and([eb('u.email', '=', value), eb('m.user_id', '>', after.id)])]));
@@ -93,5 +73,14 @@ export class MembershipRepository {
       .where('role', '=', 'owner')
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** An organization's memberships with their users' email and name: the shape every member read returns. */
+  private membersOf(orgId: string) {
+    return this.db
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.org_id', 'm.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name'])
+      .where('m.org_id', '=', orgId);
   }
 }
