@@ -126,7 +126,7 @@ export class KeyService {
         await lockProjects(tx, orgId, projectIds);
         assertWithinGrant(principal, { permissions: inherit ? [] : permissions, projectIds, expiresAt, limits: limitsOf(key) });
         await tx.keys.insert(key, this.ctx.digest(secret));
-        await tx.audit.insertMany([auditEvent(orgId, principal, `${this.target}.created`, { type: this.target, id: key.id }, meta, now, summary(key))]);
+        await tx.audit.insertMany([auditEvent(orgId, principal, `${this.target}.created`, { type: this.target, id: key.id }, meta, now, createdKeySummary(key))]);
       },
       () => new AppError('NAME_TAKEN', { message: 'An active key with that name already exists.', details: { field: 'name' } }),
     );
@@ -491,6 +491,7 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-function summary(key: ApiKey): Record<string, unknown> {
+/** What a `key.created` / `token.created` audit event records; first-run setup writes the same for the owner key. */
+export function createdKeySummary(key: ApiKey): Record<string, unknown> {
   return { name: key.name, start: key.start, permissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt };
 }

@@ -41,10 +41,7 @@ export class MemoryRateLimiter implements RateLimiter {
   constructor(private readonly maxBuckets = 1_000_000) {}
 
   async consume(bucket: string, config: RateLimitConfig, now: number, cost = 1): Promise<RateDecision> {
-    const window = this.windowFor(bucket, config, now);
-    const allowed = window.count + cost <= config.limit;
-    if (allowed) window.count += cost;
-    return { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
+    return this.take(bucket, config, now, cost).decision;
   }
 
   /**
@@ -54,11 +51,8 @@ export class MemoryRateLimiter implements RateLimiter {
    * release it only when that work succeeded.
    */
   reserve(bucket: string, config: RateLimitConfig, now: number): Reservation {
-    const window = this.windowFor(bucket, config, now);
-    const allowed = window.count + 1 <= config.limit;
-    if (allowed) window.count += 1;
-    const decision = { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
-    let held = allowed;
+    const { window, decision } = this.take(bucket, config, now, 1);
+    let held = decision.allowed;
     return {
       decision,
       release: () => {
@@ -68,6 +62,15 @@ export class MemoryRateLimiter implements RateLimiter {
         if (this.windows.get(`${bucket}|${config.windowMs}`) === window && window.count > 0) window.count -= 1;
       },
     };
+  }
+
+  /** The one check-and-count, synchronous so that nothing can run between the check and the count. */
+  private take(bucket: string, config: RateLimitConfig, now: number, cost: number) {
+    const window = this.windowFor(bucket, config, now);
+    const allowed = window.count + cost <= config.limit;
+    if (allowed) window.count += cost;
+    const decision: RateDecision = { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
+    return { window, decision };
   }
 
   async peek(bucket: string, config: RateLimitConfig, now: number): Promise<RateDecision> {

@@ -5,7 +5,7 @@ import { hashPassword } from '../domain/password-hash.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
 import { auditEvent } from './audit-event.js';
-import type { KeyWithSecret } from './key-service.js';
+import { createdKeySummary, type KeyWithSecret } from './key-service.js';
 import { NO_REQUEST, type RequestMeta } from './request-meta.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -66,13 +66,7 @@ export class SetupService {
         await tx.audit.insertMany([
           auditEvent(orgId, system, 'organization.created', { type: 'organization', id: orgId }, meta, now, { name: input.organizationName }),
           auditEvent(orgId, system, 'member.added', { type: 'user', id: userId }, meta, now, { email, role: 'owner' }),
-          auditEvent(orgId, owner, 'key.created', { type: 'key', id: key.id }, meta, now, {
-            name: key.name,
-            start: key.start,
-            permissions: key.permissions,
-            projectIds: key.projectIds,
-            expiresAt: key.expiresAt,
-          }),
+          auditEvent(orgId, owner, 'key.created', { type: 'key', id: key.id }, meta, now, createdKeySummary(key)),
         ]);
       },
       () => new AppError('ALREADY_INITIALIZED'),

@@ -36,7 +36,8 @@ export async function invitationRoutes(app: App): Promise<void> {
    */
   async function spendAttempt(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const now = lk.ctx.now();
-    const decision = await lk.authFailures.consume(`invitation:${authFailureBucket(request)}`, lk.ctx.config.authFailureLimit, now);
+    // Reserved and never released: unlike sign-in, a successful acceptance spends its attempt too.
+    const { decision } = lk.authFailures.reserve(`invitation:${authFailureBucket(request)}`, lk.ctx.config.authFailureLimit, now);
     if (!decision.allowed) throwThrottled(decision, now, reply);
   }
 
