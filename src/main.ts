@@ -1,7 +1,7 @@
 import { loadConfig } from './config/load-config.js';
 import { buildApp } from './server/build-app.js';
 import { createLatchkey } from './services/create-latchkey.js';
-import type { BackgroundLog } from './services/usage-recorder.js';
+import type { BackgroundLog } from './ports/background-log.js';
 import { openStorage } from './storage/open-storage.js';
 
 /** `npm start`: migrate, serve, and on SIGINT/SIGTERM stop taking requests, flush usage, close storage. */

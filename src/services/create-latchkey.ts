@@ -1,32 +1,28 @@
+import { type Adapters, createAdapters } from '../adapters/create-adapters.js';
 import type { Config } from '../config/load-config.js';
 import { createSecretDigester } from '../domain/secret-digest.js';
+import type { BackgroundLog } from '../ports/background-log.js';
 import type { Storage } from '../storage/storage.js';
 import { AuditService } from './audit-service.js';
 import { Authenticator } from './authenticator.js';
 import { CredentialResolver } from './credential-resolver.js';
-import { type InvalidationBus, LocalInvalidationBus } from './invalidation-bus.js';
 import { type InstanceClaim, InstanceRegistry } from './instance-registry.js';
 import { InvitationService } from './invitation-service.js';
-import { KeyCache } from './key-cache.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
 import { OrganizationService } from './organization-service.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionService } from './permission-service.js';
 import { ProjectService } from './project-service.js';
-import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
 import { cursorKeySource } from './server-keys.js';
 import { SessionService } from './session-service.js';
 import { SetupService } from './setup-service.js';
-import { type BackgroundLog, UsageRecorder } from './usage-recorder.js';
 import { VerifyService } from './verify-service.js';
 import { WhoamiService } from './whoami-service.js';
 
-export interface LatchkeyOptions {
-  now?: () => number;
-  bus?: InvalidationBus;
-  rateLimiter?: RateLimiter;
+/** Ports given here replace the adapters createAdapters would choose; tests pass their clock this way. */
+export interface LatchkeyOptions extends Partial<Adapters> {
   onBackgroundError?: (error: unknown) => void;
   /** Where background work (the usage recorder) logs; without it, errors go to onBackgroundError. */
   log?: BackgroundLog;
@@ -36,21 +32,22 @@ export interface LatchkeyOptions {
 export function createLatchkey(config: Config, storage: Storage, options: LatchkeyOptions = {}) {
   const onError = options.onBackgroundError ?? (() => {});
   const log: BackgroundLog = options.log ?? { warn: () => {}, error: (details) => onError(details.err) };
-  const now = options.now ?? Date.now;
+  const { now, cache, bus, rateLimiter, authFailures, usage } = createAdapters(config, { storage, log }, options);
   const ctx: ServiceContext = {
     config,
     storage,
     now,
     digest: createSecretDigester(config.pepper),
-    cache: new KeyCache(config.keyCacheSize, config.keyCacheTtlMs),
-    bus: options.bus ?? new LocalInvalidationBus(),
-    rateLimiter: options.rateLimiter ?? new MemoryRateLimiter(),
-    usage: new UsageRecorder(storage, log, config.usageBufferMax),
+    cache,
+    bus,
+    rateLimiter,
+    usage,
     cursorKey: cursorKeySource(config.pepper, storage, now),
   };
   ctx.bus.subscribe((event) => {
     if (event.type === 'keys') ctx.cache.invalidateKeys(event.keyIds);
-    else ctx.cache.invalidateMember(event.orgId, event.userId);
+    else if (event.type === 'member') ctx.cache.invalidateMember(event.orgId, event.userId);
+    else ctx.cache.clear();
   });
   const resolver = new CredentialResolver(ctx);
   const catalog = new PermissionCatalog(ctx);
@@ -75,7 +72,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     audit: new AuditService(ctx),
     whoami: new WhoamiService(ctx, catalog),
     setup: new SetupService(ctx),
-    authFailures: new MemoryRateLimiter(),
+    authFailures,
     instance,
     /**
      * Claims this database for the instance (refusing with InstanceConflictError while another one's heartbeat
@@ -93,6 +90,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
       if (maintenance) clearInterval(maintenance);
       await ctx.usage.stop();
       await instance.release();
+      await ctx.bus.close();
     },
   };
 }

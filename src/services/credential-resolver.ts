@@ -3,7 +3,7 @@ import { createIpMatcher } from '../domain/cidr.js';
 import { isRole } from '../domain/roles.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { parseToken } from '../domain/token-format.js';
-import type { ResolvedKey } from './key-cache.js';
+import type { ResolvedKey } from '../ports/key-cache.js';
 import type { ServiceContext } from './service-context.js';
 
 export type CredentialState = 'valid' | 'unknown' | 'revoked' | 'expired' | 'disabled';

@@ -1,17 +1,17 @@
 import type { Config } from '../config/load-config.js';
 import type { CursorKey } from '../domain/page.js';
 import type { Storage } from '../storage/storage.js';
-import type { InvalidationBus } from './invalidation-bus.js';
-import type { KeyCache } from './key-cache.js';
-import type { RateLimiter } from './rate-limiter.js';
-import type { UsageRecorder } from './usage-recorder.js';
+import type { Clock } from '../ports/clock.js';
+import type { InvalidationBus } from '../ports/invalidation-bus.js';
+import type { KeyCache } from '../ports/key-cache.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { UsageRecorder } from '../ports/usage-recorder.js';
 
 /** The shared collaborators every service is built from; one per running instance. */
 export interface ServiceContext {
   config: Config;
   storage: Storage;
-  /** Epoch milliseconds; tests substitute a clock they control. */
-  now: () => number;
+  now: Clock;
   digest: (secret: string) => string;
   cache: KeyCache;
   bus: InvalidationBus;

@@ -4,8 +4,8 @@ import { evaluatePermissionQuery, type PermissionQuery } from '../domain/permiss
 import type { Principal } from '../domain/principal.js';
 import { ROLE_GRANTS } from '../domain/roles.js';
 import { type CredentialResolver, credentialState } from './credential-resolver.js';
-import type { ResolvedKey } from './key-cache.js';
-import type { RateDecision } from './rate-limiter.js';
+import type { ResolvedKey } from '../ports/key-cache.js';
+import type { RateDecision } from '../ports/rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
 
 export const VERIFY_CODES = [

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import type { ApiKey } from '../../src/domain/api-key.js';
 import { CredentialResolver, credentialState } from '../../src/services/credential-resolver.js';
-import { KeyCache, type ResolvedKey } from '../../src/services/key-cache.js';
 import { createKey, verify } from '../helpers/key-fixtures.js';
 import { addMember, sessionCall, signIn } from '../helpers/org-fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -51,23 +49,6 @@ async function memberToken(h: TestApp, email: string) {
   assert.equal(response.statusCode, 201, response.body);
   return { userId, token: response.json() as { id: string; secret: string } };
 }
-
-describe('KeyCache: a load that began before an invalidation is not cached', () => {
-  const key = { id: 'key_1', orgId: 'org_1', ownerUserId: null } as unknown as ApiKey;
-  const entry: ResolvedKey = { key, secretExpiresAt: null, ownerRole: null, ipMatcher: null, loadedAt: 0 };
-
-  it('drops a set whose generation predates an invalidation of any key, or a clear', () => {
-    const cache = new KeyCache(10, 60_000);
-    for (const invalidate of [() => cache.invalidateKeys(['key_other']), () => cache.invalidateMember('org_1', 'usr_x'), () => cache.clear()]) {
-      const generation = cache.generation;
-      invalidate();
-      cache.set('digest', entry, generation);
-      assert.equal(cache.get('digest', 0), undefined);
-    }
-    cache.set('digest', entry, cache.generation);
-    assert.equal(cache.get('digest', 0), entry);
-  });
-});
 
 for (const database of TEST_DATABASES) {
   describe(`${database}: a lookup racing an invalidation`, () => {

@@ -9,7 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { createLatchkey } from '../../src/services/create-latchkey.js';
-import type { BackgroundLog } from '../../src/services/usage-recorder.js';
+import type { BackgroundLog } from '../../src/ports/background-log.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { OWNER_EMAIL, OWNER_PASSWORD } from '../helpers/test-app.js';
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import type { Principal } from '../../domain/principal.js';
 import type { Latchkey } from '../../services/create-latchkey.js';
-import type { RateDecision } from '../../services/rate-limiter.js';
+import type { RateDecision } from '../../ports/rate-limiter.js';
 import type { App } from '../app-types.js';
 import { extractCredential } from './extract-credential.js';
 import { rejectCredentialsInUrl } from './reject-credentials-in-url.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryRateLimiter } from '../../src/services/rate-limiter.js';
+import { MemoryRateLimiter } from '../../src/adapters/in-process/memory-rate-limiter.js';
 
 const BUDGET = { limit: 2, windowMs: 60_000 };
 

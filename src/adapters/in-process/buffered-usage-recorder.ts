@@ -1,14 +1,10 @@
-import { isStorageUnavailable } from '../domain/storage-unavailable.js';
-import type { UsageIncrement } from '../storage/repositories/usage-repository.js';
-import type { Storage } from '../storage/storage.js';
+import { isStorageUnavailable } from '../../domain/storage-unavailable.js';
+import type { BackgroundLog } from '../../ports/background-log.js';
+import type { UsageRecorder } from '../../ports/usage-recorder.js';
+import type { UsageIncrement } from '../../storage/repositories/usage-repository.js';
+import type { Storage } from '../../storage/storage.js';
 
 const HOUR = 3_600_000;
-
-/** Where background work reports what no request will: pino's logger fits. */
-export interface BackgroundLog {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
 
 /**
  * Keeps verification bookkeeping off the hot path: last-used times and per-hour outcome counts gather in memory
@@ -17,7 +13,7 @@ export interface BackgroundLog {
  * nothing; memory is bounded by `maxPending` rows, past which new counts are dropped and the drop is logged.
  * A crash loses at most what was pending, never a key's state.
  */
-export class UsageRecorder {
+export class BufferedUsageRecorder implements UsageRecorder {
   private lastUsed = new Map<string, number>();
   private counts = new Map<string, UsageIncrement>();
   private timer: NodeJS.Timeout | undefined;
@@ -31,7 +27,6 @@ export class UsageRecorder {
     private readonly maxPending: number,
   ) {}
 
-  /** Usage rows (one per key, hour and outcome) waiting for storage. */
   get pendingRows(): number {
     return this.counts.size;
   }

@@ -1,23 +1,11 @@
-import type { ApiKey } from '../domain/api-key.js';
-import type { Role } from '../domain/roles.js';
-
-/** Everything verification needs about one secret, loaded once and then served from memory. */
-export interface ResolvedKey {
-  key: ApiKey;
-  /** End of a rolled-away secret's grace period; null for the current secret. */
-  secretExpiresAt: number | null;
-  /** For a personal token: its user's current role in the key's organization, null when no longer a member. */
-  ownerRole: Role | null;
-  ipMatcher: ((ip: string) => boolean) | null;
-  loadedAt: number;
-}
+import type { KeyCache, ResolvedKey } from '../../ports/key-cache.js';
 
 /**
  * An LRU map from secret digest to resolved key, with reverse indexes so a change to a key or to a member's
  * role drops exactly the entries it affects. A generation counter stops a lookup that started before an
  * invalidation from caching what it read.
  */
-export class KeyCache {
+export class LruKeyCache implements KeyCache {
   private readonly byDigest = new Map<string, ResolvedKey>();
   private readonly digestsByKey = new Map<string, Set<string>>();
   private readonly keysByMember = new Map<string, Set<string>>();

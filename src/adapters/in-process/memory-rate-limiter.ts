@@ -1,39 +1,12 @@
-import type { RateLimitConfig } from '../domain/api-key.js';
-
-export interface RateDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Epoch milliseconds when the current window ends. */
-  resetAt: number;
-}
-
-/**
- * Counts requests per key in fixed windows. Behind an interface so a Redis implementation can share counts
- * across instances; the in-process one below is exact for a single process.
- */
-export interface RateLimiter {
-  consume(bucket: string, config: RateLimitConfig, now: number, cost?: number): Promise<RateDecision>;
-  /** Reads without spending; used to refuse before doing work. */
-  peek(bucket: string, config: RateLimitConfig, now: number): Promise<RateDecision>;
-}
+import type { RateLimitConfig } from '../../domain/api-key.js';
+import type { RateDecision, RateLimiter, Reservation } from '../../ports/rate-limiter.js';
 
 interface Window {
   start: number;
   count: number;
 }
 
-/**
- * One attempt held against a budget, taken before the work it guards (checking a password). `decision.allowed`
- * false means the budget was already spent and nothing was taken. `release()` gives a granted attempt back,
- * for a success: only the caller's own attempt, never anyone else's failures, and only within the window it
- * was taken in; a second call, or a call on a refused reservation, does nothing.
- */
-export interface Reservation {
-  readonly decision: RateDecision;
-  release(): void;
-}
-
+/** Exact for one process: the check and the count happen with no await between them. */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Window>();
   private sweepAt = 0;
@@ -71,16 +44,6 @@ export class MemoryRateLimiter implements RateLimiter {
     if (allowed) window.count += cost;
     const decision: RateDecision = { allowed, limit: config.limit, remaining: Math.max(0, config.limit - window.count), resetAt: window.start + config.windowMs };
     return { window, decision };
-  }
-
-  async peek(bucket: string, config: RateLimitConfig, now: number): Promise<RateDecision> {
-    const window = this.windowFor(bucket, config, now);
-    return {
-      allowed: window.count < config.limit,
-      limit: config.limit,
-      remaining: Math.max(0, config.limit - window.count),
-      resetAt: window.start + config.windowMs,
-    };
   }
 
   private windowFor(bucket: string, config: RateLimitConfig, now: number): Window {
