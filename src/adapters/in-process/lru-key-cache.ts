@@ -1,52 +1,51 @@
+import { LRUCache } from 'lru-cache';
 import type { KeyCache, ResolvedKey } from '../../ports/key-cache.js';
 
 /**
- * An LRU map from secret digest to resolved key, with reverse indexes so a change to a key or to a member's
- * role drops exactly the entries it affects. A generation counter stops a lookup that started before an
- * invalidation from caching what it read.
+ * lru-cache keeps recency and capacity; around it, reverse indexes let a change to a key or to a member's role
+ * drop exactly the entries it affects, and a generation counter stops a lookup that started before an
+ * invalidation from caching what it read. Freshness is judged against the caller's clock (`now`, the service
+ * clock tests control) rather than lru-cache's own timer, so the check stays here.
  */
 export class LruKeyCache implements KeyCache {
-  private readonly byDigest = new Map<string, ResolvedKey>();
+  private readonly byDigest: LRUCache<string, ResolvedKey> | null;
   private readonly digestsByKey = new Map<string, Set<string>>();
   private readonly keysByMember = new Map<string, Set<string>>();
   private generationValue = 0;
 
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    // lru-cache refuses max 0; a cache of size 0 (LATCHKEY_KEY_CACHE_SIZE=0) holds nothing.
+    // Every way an entry leaves (eviction, replacement, delete, clear) goes through dispose, which keeps the indexes true.
+    this.byDigest = capacity === 0 ? null : new LRUCache({ max: capacity, dispose: (entry, digest) => this.unindex(entry, digest) });
+  }
 
   get generation(): number {
     return this.generationValue;
   }
 
   get size(): number {
-    return this.byDigest.size;
+    return this.byDigest?.size ?? 0;
   }
 
   get(digest: string, now: number): ResolvedKey | undefined {
-    const entry = this.byDigest.get(digest);
+    const entry = this.byDigest?.get(digest);
     if (!entry) return undefined;
     if (now - entry.loadedAt > this.ttlMs) {
-      this.remove(digest);
+      this.byDigest!.delete(digest);
       return undefined;
     }
-    // Re-inserting moves the entry to the young end of the Map's insertion order, which is the LRU order.
-    this.byDigest.delete(digest);
-    this.byDigest.set(digest, entry);
     return entry;
   }
 
   set(digest: string, entry: ResolvedKey, generationAtLoad: number): void {
-    if (this.capacity === 0 || generationAtLoad !== this.generationValue) return;
-    this.remove(digest);
+    if (!this.byDigest || generationAtLoad !== this.generationValue) return;
+    // Indexed after set: replacing a digest's entry disposes the old one, which unindexes it.
     this.byDigest.set(digest, entry);
     addTo(this.digestsByKey, entry.key.id, digest);
     if (entry.key.ownerUserId) addTo(this.keysByMember, memberKey(entry.key.orgId, entry.key.ownerUserId), entry.key.id);
-    while (this.byDigest.size > this.capacity) {
-      const oldest = this.byDigest.keys().next().value as string;
-      this.remove(oldest);
-    }
   }
 
   invalidateKeys(keyIds: readonly string[]): void {
@@ -54,7 +53,7 @@ export class LruKeyCache implements KeyCache {
     for (const id of keyIds) {
       const digests = this.digestsByKey.get(id);
       if (!digests) continue;
-      for (const digest of [...digests]) this.remove(digest);
+      for (const digest of [...digests]) this.byDigest?.delete(digest);
     }
   }
 
@@ -65,15 +64,12 @@ export class LruKeyCache implements KeyCache {
 
   clear(): void {
     this.generationValue++;
-    this.byDigest.clear();
+    this.byDigest?.clear();
     this.digestsByKey.clear();
     this.keysByMember.clear();
   }
 
-  private remove(digest: string): void {
-    const entry = this.byDigest.get(digest);
-    if (!entry) return;
-    this.byDigest.delete(digest);
+  private unindex(entry: ResolvedKey, digest: string): void {
     removeFrom(this.digestsByKey, entry.key.id, digest);
     if (!this.digestsByKey.has(entry.key.id) && entry.key.ownerUserId) {
       removeFrom(this.keysByMember, memberKey(entry.key.orgId, entry.key.ownerUserId), entry.key.id);
