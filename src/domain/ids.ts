@@ -6,5 +6,3 @@ export type IdKind = 'org' | 'usr' | 'prj' | 'key' | 'evt' | 'ses' | 'inv';
 export function newId(kind: IdKind): string {
   return `${kind}_${randomBase62(20)}`;
 }
-
-export const ID_PATTERN = '^(org|usr|prj|key|evt|ses|inv)_[A-Za-z0-9]{20}$';

@@ -1,7 +1,7 @@
 const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
 
 /** One round of percent-decoding that never throws: malformed escapes stay as they are, bytes decode as UTF-8. */
-export function percentDecodeOnce(text: string): string {
+function percentDecodeOnce(text: string): string {
   return text.replace(ESCAPES, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
 }
 

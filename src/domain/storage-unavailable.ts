@@ -1,7 +1,7 @@
 import { AppError } from './app-error.js';
 
 /** What a client is told to wait before trying again while storage is unreachable. */
-export const STORAGE_RETRY_AFTER_SECONDS = 5;
+const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one error every storage fault becomes: 503 STORAGE_UNAVAILABLE with Retry-After. The driver's error is the

@@ -4,7 +4,7 @@ import type { InstanceHeartbeatRow } from '../storage/schema.js';
 import type { ServiceContext } from './service-context.js';
 
 /** A heartbeat older than this many intervals belongs to an instance that stopped without saying so. */
-export const STALE_AFTER_BEATS = 3;
+const STALE_AFTER_BEATS = 3;
 
 /** Start-up refused: another instance is running on the same database. The message says why and what to do. */
 export class InstanceConflictError extends Error {
