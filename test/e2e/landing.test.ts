@@ -111,6 +111,39 @@ describe('dashboard: entering the way people do', { skip: browserMissing ?? fals
     assert.deepEqual(errors, []);
   });
 
+  test('links are real addresses: modified clicks open a new tab, and the audit filters live in the address, with Back', async () => {
+    const { page, errors } = await newPage(browser, server.url);
+    await page.goto('/');
+    await fillSignIn(page, E2E_OWNER.email, E2E_OWNER.password);
+    await keysPageRendered(page);
+    const nav = page.getByRole('navigation', { name: 'Organization settings' });
+    assert.equal(await nav.getByRole('link', { name: 'Projects' }).getAttribute('href'), '/projects');
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), nav.getByRole('link', { name: 'Projects' }).click({ modifiers: ['Control'] })]);
+    await tab.getByRole('heading', { level: 1, name: 'Projects' }).waitFor();
+    assert.equal(new URL(tab.url()).pathname, '/projects');
+    assert.equal(new URL(page.url()).pathname, '/keys', 'the first tab stays where it was');
+    await tab.close();
+
+    // A filtered view opened from its address, as a bookmark or a link from a key's page does.
+    await page.goto('/audit?action=key.created');
+    await page.getByRole('cell', { name: 'key.created' }).first().waitFor();
+    assert.equal(await page.getByLabel('Action', { exact: true }).inputValue(), 'key.created');
+    assert.equal(await page.getByRole('cell', { name: 'member.added' }).count(), 0);
+    await markDocument(page);
+    await page.getByLabel('Action', { exact: true }).fill('member.added');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('cell', { name: 'member.added' }).first().waitFor();
+    assert.equal(new URL(page.url()).search, '?action=member.added');
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((row) => row.textContent?.includes('member.added')));
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('#main input[list="audit-action-list"]')?.value === 'key.created');
+    assert.equal(await page.getByLabel('Action', { exact: true }).inputValue(), 'key.created');
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr')].every((row) => row.textContent?.includes('key.created')));
+    assert.equal(new URL(page.url()).search, '?action=key.created');
+    assert.ok(await stillSameDocument(page), 'Back changed the filters in place');
+    assert.deepEqual(errors, []);
+  });
+
   test('accepting an invitation with a new account lands on the rendered keys page of the organization', async () => {
     const token = await inviteAsOwner('ivy@acme.test');
     const { page, errors } = await newPage(browser, server.url);
@@ -123,6 +156,10 @@ describe('dashboard: entering the way people do', { skip: browserMissing ?? fals
     await page.getByRole('button', { name: 'Create account and join' }).click();
     await keysPageRendered(page);
     await page.getByText('ivy@acme.test').first().waitFor();
+    // A member's role has no audit:read: the page is not offered, and its address says so instead of a blank page.
+    assert.equal(await page.getByRole('navigation', { name: 'Organization settings' }).getByRole('link', { name: 'Audit log' }).count(), 0);
+    await page.goto('/audit');
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
     assert.ok(await stillSameDocument(page), 'the page was not reloaded');
     assert.deepEqual(errors, []);
   });
