@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLocation } from 'wouter';
 import { api, ApiError, SESSION_ENDED_EVENT, setCsrfToken } from './api/client.js';
 import type { Whoami } from './api/types.js';
 import { Layout } from './layout.js';
 import { FirstRunPage } from './pages/first-run-page.js';
 import { InvitePage } from './pages/invite-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
-import { navigate, useLocation } from './router.js';
 import { canFor, type Session, SessionContext } from './session.js';
 import { ErrorMessage, Loading } from './components/states.js';
 
@@ -18,7 +18,7 @@ type Gate = { state: 'loading' } | { state: 'first-run' } | { state: 'signed-out
  */
 export function App() {
   const [gate, setGate] = useState<Gate>({ state: 'loading' });
-  const { path } = useLocation();
+  const [path, navigate] = useLocation();
 
   const check = useCallback(async () => {
     try {
@@ -60,7 +60,7 @@ export function App() {
         }
       },
     };
-  }, [gate, check]);
+  }, [gate, check, navigate]);
 
   // An invitation link works signed in or out, so it is answered before the gate.
   if (path === '/invite') {

@@ -5,8 +5,7 @@ import { KeysPage } from './pages/keys-page.js';
 import { MembersPage } from './pages/members-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { TokensPage } from './pages/tokens-page.js';
-import { useEffect } from 'react';
-import { Link, navigate, useLocation } from './router.js';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { useSession } from './session.js';
 
 interface NavItem {
@@ -14,6 +13,9 @@ interface NavItem {
   label: string;
   permission: string;
 }
+
+/** Key ids have a fixed shape; any other `/keys/…` path is "Not found" rather than a request for a key. */
+const KEY_DETAIL = /^\/keys\/(?<keyId>key_[A-Za-z0-9]+)$/;
 
 const NAV: NavItem[] = [
   { path: '/keys', label: 'API keys', permission: 'latchkey:keys:read' },
@@ -26,19 +28,28 @@ const NAV: NavItem[] = [
 /** The signed-in frame: organization settings navigation on the left, the page on the right. */
 export function Layout() {
   const { whoami, can, signOut } = useSession();
-  const { path } = useLocation();
+  const [path] = useLocation();
   const visible = NAV.filter((item) => can(item.permission));
-  const keyDetail = /^\/keys\/(key_[A-Za-z0-9]+)$/.exec(path);
+  const onKeyDetail = KEY_DETAIL.test(path);
+  const home = visible[0];
 
-  let page;
-  if (keyDetail) page = <KeyDetailPage keyId={keyDetail[1]!} />;
-  else if (path === '/keys' && can('latchkey:keys:read')) page = <KeysPage />;
-  else if (path === '/tokens' && can('latchkey:tokens:read')) page = <TokensPage />;
-  else if (path === '/projects' && can('latchkey:projects:read')) page = <ProjectsPage />;
-  else if (path === '/members' && can('latchkey:members:read')) page = <MembersPage />;
-  else if (path === '/audit' && can('latchkey:audit:read')) page = <AuditPage />;
-  else if (path === '/' && visible[0]) page = <Redirect to={visible[0].path} />;
-  else page = <NotFound />;
+  // Pages the member's role lacks are left out of the switch, so their paths fall through to "Not found".
+  const page = (
+    <Switch>
+      <Route path={KEY_DETAIL}>{(params) => <KeyDetailPage keyId={params.keyId!} />}</Route>
+      {can('latchkey:keys:read') && <Route path="/keys" component={KeysPage} />}
+      {can('latchkey:tokens:read') && <Route path="/tokens" component={TokensPage} />}
+      {can('latchkey:projects:read') && <Route path="/projects" component={ProjectsPage} />}
+      {can('latchkey:members:read') && <Route path="/members" component={MembersPage} />}
+      {can('latchkey:audit:read') && <Route path="/audit" component={AuditPage} />}
+      {home && (
+        <Route path="/">
+          <Redirect to={home.path} replace />
+        </Route>
+      )}
+      <Route component={NotFound} />
+    </Switch>
+  );
 
   return (
     <div className="shell">
@@ -62,7 +73,7 @@ export function Layout() {
         <ul>
           {visible.map((item) => (
             <li key={item.path}>
-              <Link to={item.path} aria-current={path === item.path || (item.path === '/keys' && keyDetail) ? 'page' : undefined}>
+              <Link to={item.path} aria-current={path === item.path || (item.path === '/keys' && onKeyDetail) ? 'page' : undefined}>
                 {item.label}
               </Link>
             </li>
@@ -74,11 +85,6 @@ export function Layout() {
       </main>
     </div>
   );
-}
-
-function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true }), [to]);
-  return null;
 }
 
 function NotFound() {

@@ -48,6 +48,7 @@ describe('dashboard: first run, sign-in and sign-out', { skip: browserMissing ??
 
     await page.getByRole('button', { name: 'Continue to the dashboard' }).click();
     await page.getByRole('navigation', { name: 'Organization settings' }).getByRole('link', { name: 'API keys' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
     assert.equal(await page.getByTestId('secret-value').count(), 0);
     assert.ok(!(await page.content()).includes(ownerKey), 'the owner key is gone from the page');
     assert.deepEqual(errors, []);

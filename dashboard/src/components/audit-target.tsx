@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../api/types.js';
-import { Link } from '../router.js';
+import { Link } from 'wouter';
 import './audit-party.css';
 
 /** What an event touched; keys link to their page, users and projects read by email and name where known. */

@@ -2,7 +2,7 @@ import { api, withQuery } from '../api/client.js';
 import type { AuditEvent, Page } from '../api/types.js';
 import { formatDate } from '../format.js';
 import { useLoad } from '../hooks/use-load.js';
-import { Link } from '../router.js';
+import { Link } from 'wouter';
 import { AuditActor } from './audit-actor.js';
 import { Empty, ErrorMessage, Loading } from './states.js';
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { KeyView } from '../api/types.js';
 import { formatDate } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from 'wouter';
 import { StatusBadge } from './status-badge.js';
 import './key-details-list.css';
 

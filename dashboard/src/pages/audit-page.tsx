@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { api, withQuery } from '../api/client.js';
 import type { AuditEvent, Page } from '../api/types.js';
 import { AuditActor } from '../components/audit-actor.js';
@@ -10,7 +11,6 @@ import { formatDate } from '../format.js';
 import { useCursorList } from '../hooks/use-cursor-list.js';
 import { useMemberEmails } from '../hooks/use-member-emails.js';
 import { useProjectNames } from '../hooks/use-project-names.js';
-import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import './audit-page.css';
 import { ListBody } from '../components/list-body.js';
@@ -39,7 +39,9 @@ function compactDate(iso: string): string {
  */
 export function AuditPage() {
   const { can } = useSession();
-  const { query } = useLocation();
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const query = useMemo(() => new URLSearchParams(search), [search]);
   const applied = Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? ''])) as unknown as AuditFilterValues;
   const filterKey = JSON.stringify(applied);
   const emails = useMemberEmails(can('latchkey:members:read'));

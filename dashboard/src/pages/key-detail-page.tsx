@@ -8,7 +8,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useMemberEmails } from '../hooks/use-member-emails.js';
 import { useProjectNames } from '../hooks/use-project-names.js';
-import { Link } from '../router.js';
+import { Link } from 'wouter';
 import { useSession } from '../session.js';
 import './key-detail-page.css';
 

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { KeyView } from '../api/types.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDate, formatDay } from '../format.js';
-import { Link } from '../router.js';
+import { Link } from 'wouter';
 import { KeyRowActions } from './key-row-actions.js';
 import { PermissionChips } from './permission-chips.js';
 import type { Selection } from './selection-picker.js';
