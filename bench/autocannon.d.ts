@@ -14,6 +14,13 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    requests?: Array<{
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?: (request: { method?: string; path?: string; headers?: Record<string, string>; body?: string }) => { body?: string };
+    }>;
   }
   interface Result {
     requests: Histogram & { total: number };

@@ -1,7 +1,10 @@
 import { fork } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { round } from './stats.js';
-import type { ServerReady } from './http-server-child.js';
+import type { ServerMode, ServerReady } from './http-server-child.js';
 
 export interface HttpRun {
   requestsPerSecond: number;
@@ -18,12 +21,21 @@ export interface HttpBenchResult {
   connections: number;
   durationSeconds: number;
   pipelining: number;
+  /** How many distinct keys the requests rotate over. */
+  rotatedKeys: number;
   bare: HttpRun;
+  minimal: HttpRun;
   latchkey: HttpRun;
-  /** Latchkey's req/s over the bare server's. */
+  /** Latchkey's req/s over the bare server's (goal >= 0.8). */
   ratio: number;
   /** The bare server's CPU per request over Latchkey's: what the ratio would be if the server alone were the limit. */
   cpuRatio: number;
+  /** Latchkey's server CPU per request over the minimal verify server's (goal <= 1.25). */
+  cpuVsMinimal: number;
+  /** Latchkey's req/s over the minimal verify server's. */
+  ratioVsMinimal: number;
+  /** Bytes Latchkey logged per request at the default level, so a run that logged nothing is visible. */
+  latchkeyLogBytesPerRequest: number;
 }
 
 interface Server {
@@ -32,8 +44,14 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-async function startServer(mode: 'bare' | 'latchkey'): Promise<Server> {
-  const child = fork(new URL('./http-server-child.ts', import.meta.url).pathname, [mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the Latchkey server child there (open it in Chrome DevTools). */
+function execArgvFor(mode: ServerMode): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return ['--import', 'tsx', ...(mode === 'latchkey' && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+}
+
+async function startServer(mode: ServerMode, stdout: number | 'inherit'): Promise<Server> {
+  const child = fork(new URL('./http-server-child.ts', import.meta.url).pathname, [mode], { execArgv: execArgvFor(mode), stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const ready = await new Promise<ServerReady>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ServerReady));
     child.once('exit', (code) => reject(new Error(`${mode} server exited early with code ${code}`)));
@@ -53,17 +71,29 @@ async function startServer(mode: 'bare' | 'latchkey'): Promise<Server> {
   };
 }
 
+function headersOf(ready: ServerReady): Record<string, string> {
+  return { 'content-type': 'application/json', ...(ready.callerKey ? { authorization: `Bearer ${ready.callerKey}` } : {}) };
+}
+
 async function load(server: Server, connections: number, duration: number, pipelining: number): Promise<HttpRun> {
   const { ready } = server;
+  const bodies = ready.verifyKeys.map((key) => JSON.stringify({ key }));
+  let next = 0;
   const cpuBefore = await server.cpuMicros();
   const result = await autocannon({
-    url: `http://127.0.0.1:${ready.port}/v1/keys/verify`,
-    method: 'POST',
+    url: `http://127.0.0.1:${ready.port}`,
     connections,
     duration,
     pipelining,
-    headers: { 'content-type': 'application/json', ...(ready.callerKey ? { authorization: `Bearer ${ready.callerKey}` } : {}) },
-    body: JSON.stringify({ key: ready.verifyKey }),
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/keys/verify',
+        headers: headersOf(ready),
+        // Keys rotate, so a server cannot answer from a one-entry cache.
+        setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }),
+      },
+    ],
   });
   const cpu = (await server.cpuMicros()) - cpuBefore;
   return {
@@ -77,40 +107,58 @@ async function load(server: Server, connections: number, duration: number, pipel
   };
 }
 
-/** A benchmark of error responses would look fast; make sure the verification really succeeds. */
-async function checkAnswer(ready: ServerReady): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${ready.port}/v1/keys/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(ready.callerKey ? { authorization: `Bearer ${ready.callerKey}` } : {}) },
-    body: JSON.stringify({ key: ready.verifyKey }),
-  });
-  const body = (await response.json()) as { valid?: boolean };
-  if (response.status !== 200 || body.valid !== true) throw new Error(`verification did not succeed: ${response.status} ${JSON.stringify(body)}`);
+/** A benchmark of error responses would look fast; make sure every verification really succeeds. */
+async function checkAnswers(mode: ServerMode, ready: ServerReady): Promise<void> {
+  const sample = mode === 'bare' ? ready.verifyKeys.slice(0, 1) : ready.verifyKeys;
+  for (const key of sample) {
+    const response = await fetch(`http://127.0.0.1:${ready.port}/v1/keys/verify`, { method: 'POST', headers: headersOf(ready), body: JSON.stringify({ key }) });
+    const body = (await response.json()) as { valid?: boolean };
+    if (response.status !== 200 || body.valid !== true) throw new Error(`${mode}: verification did not succeed: ${response.status} ${JSON.stringify(body)}`);
+  }
 }
 
 /**
- * The same load against the floor and against Latchkey, one server at a time so they never compete for a
- * core. A short unmeasured run first lets the JIT settle and fills Latchkey's verification cache.
+ * The same load against the floor, the minimal verify server and Latchkey, one server at a time so they never
+ * compete for a core. A short unmeasured run first lets the JIT settle; checking every key beforehand fills
+ * Latchkey's verification cache.
  */
 export async function benchHttp(o: { connections: number; durationSeconds: number; warmupSeconds: number; pipelining: number }): Promise<HttpBenchResult> {
-  const runs: Record<'bare' | 'latchkey', HttpRun> = {} as never;
-  for (const mode of ['bare', 'latchkey'] as const) {
-    const server = await startServer(mode);
-    try {
-      await checkAnswer(server.ready);
-      await load(server, o.connections, o.warmupSeconds, o.pipelining);
-      runs[mode] = await load(server, o.connections, o.durationSeconds, o.pipelining);
-    } finally {
-      await server.stop();
+  const runs: Record<ServerMode, HttpRun> = {} as never;
+  const logDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-log-'));
+  const logFile = join(logDir, 'latchkey.log');
+  let logBytes = 0;
+  let rotatedKeys = 0;
+  try {
+    for (const mode of ['bare', 'minimal', 'latchkey'] as const) {
+      const fd = openSync(logFile, 'w');
+      const server = await startServer(mode, mode === 'latchkey' ? fd : 'inherit');
+      try {
+        rotatedKeys = server.ready.verifyKeys.length;
+        await checkAnswers(mode, server.ready);
+        await load(server, o.connections, o.warmupSeconds, o.pipelining);
+        const before = readFileSync(logFile).length;
+        runs[mode] = await load(server, o.connections, o.durationSeconds, o.pipelining);
+        if (mode === 'latchkey') logBytes = readFileSync(logFile).length - before;
+      } finally {
+        await server.stop();
+        closeSync(fd);
+      }
     }
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
   }
   return {
     connections: o.connections,
     durationSeconds: o.durationSeconds,
     pipelining: o.pipelining,
+    rotatedKeys,
     bare: runs.bare,
+    minimal: runs.minimal,
     latchkey: runs.latchkey,
     ratio: round(runs.latchkey.requestsPerSecond / runs.bare.requestsPerSecond, 3),
     cpuRatio: round(runs.bare.serverCpuMicrosPerRequest / runs.latchkey.serverCpuMicrosPerRequest, 3),
+    cpuVsMinimal: round(runs.latchkey.serverCpuMicrosPerRequest / runs.minimal.serverCpuMicrosPerRequest, 3),
+    ratioVsMinimal: round(runs.latchkey.requestsPerSecond / runs.minimal.requestsPerSecond, 3),
+    latchkeyLogBytesPerRequest: round(logBytes / Math.max(1, runs.latchkey.requests), 1),
   };
 }

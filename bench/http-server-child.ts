@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,16 +11,26 @@ import { openStorage } from '../src/storage/open-storage.js';
 
 /**
  * A server for the HTTP benchmark, in its own process so the load generator never shares its event loop.
- * `bare` is the floor: node:http answering one fixed JSON body. `latchkey` is the real app on SQLite, started
- * as main.ts starts it. Each tells the parent its port and, for Latchkey, a caller key and a key to verify.
+ * `bare` is the floor: node:http answering one fixed JSON body. `minimal` is the least a verification server can
+ * do: read the body, JSON.parse it, SHA-256 the key, look the digest up in a Map, answer JSON. `latchkey` is the
+ * real app on SQLite, started as main.ts starts it, logging at the default level to its stdout (which the parent
+ * points at a file, as production does). Each tells the parent its port, a caller key and the keys to verify.
  */
 export interface ServerReady {
   port: number;
   callerKey: string;
-  verifyKey: string;
+  verifyKeys: string[];
 }
 
+export type ServerMode = 'bare' | 'minimal' | 'latchkey';
+
+const KEYS = Number(process.env.BENCH_HTTP_KEYS ?? 1000);
 const FIXED = JSON.stringify({ valid: true, code: 'VALID', keyId: 'key_00000000000000000000', permissions: ['orders:read'] });
+
+function portOf(server: { address(): unknown }): number {
+  const address = server.address() as { port?: number } | null;
+  return address?.port ?? 0;
+}
 
 async function bare(): Promise<ServerReady> {
   const server = createServer((request, response) => {
@@ -31,15 +42,42 @@ async function bare(): Promise<ServerReady> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  // A real token as the body, so both servers receive requests of the same size.
-  return { port: typeof address === 'object' && address ? address.port : 0, callerKey: '', verifyKey: generateToken('lk', 'live') };
+  // Real tokens as the bodies, so every server receives requests of the same size.
+  return { port: portOf(server), callerKey: '', verifyKeys: Array.from({ length: KEYS }, () => generateToken('lk', 'live')) };
+}
+
+async function minimal(): Promise<ServerReady> {
+  const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+  const keys = Array.from({ length: KEYS }, () => generateToken('lk', 'live'));
+  const stored = new Map(keys.map((key, i) => [digest(key), { id: `key_${String(i).padStart(20, '0')}`, permissions: ['orders:read'] }]));
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      let status = 200;
+      let payload: unknown;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { key?: unknown };
+        const found = typeof body.key === 'string' ? stored.get(digest(body.key)) : undefined;
+        payload = found ? { valid: true, code: 'VALID', keyId: found.id, permissions: found.permissions } : { valid: false, code: 'NOT_FOUND' };
+      } catch {
+        status = 400;
+        payload = { error: 'malformed' };
+      }
+      const text = JSON.stringify(payload);
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: portOf(server), callerKey: '', verifyKeys: keys };
 }
 
 async function latchkey(): Promise<ServerReady> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-http-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const config = loadConfig({ LOG_LEVEL: 'silent', LATCHKEY_API_RATE_LIMIT: 'off', LATCHKEY_DATA_DIR: dir });
+  // The default log level (info), as production runs; only the API rate limit is off, the load is one caller.
+  const config = loadConfig({ LATCHKEY_API_RATE_LIMIT: 'off', LATCHKEY_DATA_DIR: dir });
   const storage = openStorage({ databaseUrl: undefined, dataDir: config.dataDir });
   await storage.migrate();
   const lk = createLatchkey(config, storage);
@@ -47,14 +85,17 @@ async function latchkey(): Promise<ServerReady> {
   await lk.start();
   const setup = await lk.setup.initialize({ organizationName: 'Bench', email: 'bench@example.test', password: 'bench password 123' });
   const caller = await lk.authenticator.fromKey(setup.ownerKey.secret, null);
-  const verified = await lk.keys.create(caller, { name: 'verified', permissions: ['latchkey:keys:read'] }, { ip: null, requestId: null });
+  const verifyKeys: string[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const created = await lk.keys.create(caller, { name: `verified-${i}`, permissions: ['latchkey:keys:read'] }, { ip: null, requestId: null });
+    verifyKeys.push(created.secret);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, callerKey: setup.ownerKey.secret, verifyKey: verified.secret };
+  return { port: portOf(app.server), callerKey: setup.ownerKey.secret, verifyKeys };
 }
 
-const mode = process.argv[2];
-const ready = mode === 'bare' ? await bare() : await latchkey();
+const mode = process.argv[2] as ServerMode;
+const ready = mode === 'bare' ? await bare() : mode === 'minimal' ? await minimal() : await latchkey();
 process.send?.(ready);
 // The parent asks for CPU time around the measured run: CPU per request does not depend on how busy the machine was.
 process.on('message', () => process.send?.(process.cpuUsage()));

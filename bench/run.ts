@@ -3,13 +3,16 @@ import pg from 'pg';
 import { benchHash, type HashBenchResult } from './hash-bench.js';
 import { benchHttp, type HttpBenchResult } from './http-bench.js';
 import { type MachineInfo, machineInfo, revision } from './machine-info.js';
-import { type BenchDatabase, benchStorage, type StorageBenchResult } from './storage-bench.js';
+import { type BenchDatabase, benchFlush, benchStorage, type FlushBenchResult, type StorageBenchResult } from './storage-bench.js';
 
 /**
  * `npm run bench`: measures Latchkey on this machine and writes bench/results/<timestamp>.json and latest.json.
  * BENCH_KEYS sets the stored key count (default 1,000,000); BENCH_QUICK=1 shrinks everything for a smoke run
  * (written as <timestamp>-quick.json only);
- * BENCH_DATABASES=sqlite,postgres picks the databases; BENCH_POSTGRES_URL points at PostgreSQL.
+ * BENCH_DATABASES=sqlite,postgres picks the databases; BENCH_POSTGRES_URL points at PostgreSQL;
+ * BENCH_ONLY=http or BENCH_ONLY=storage runs one part (the hash baseline always runs); BENCH_ONLY=flush times
+ * only the usage flush of 100,000 keys on each database;
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of the Latchkey HTTP server.
  */
 interface Goal {
   name: string;
@@ -28,8 +31,9 @@ interface BenchResults {
   loadAverageAtEnd: number[];
   settings: Record<string, number | string>;
   hash: HashBenchResult;
-  http: HttpBenchResult;
+  http: HttpBenchResult | null;
   storage: StorageBenchResult[];
+  flush: FlushBenchResult[];
   goals: Goal[];
   notes: string[];
 }
@@ -51,6 +55,8 @@ const settings = {
   seriesBudgetSeconds: quick ? 20 : 60,
   flushBudgetSeconds: quick ? 20 : 45,
 };
+const only = process.env.BENCH_ONLY ?? '';
+if (!['', 'http', 'storage', 'flush'].includes(only)) throw new Error('BENCH_ONLY must be http, storage or flush');
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (line: string) => console.log(line);
 const notes: string[] = [];
@@ -84,24 +90,46 @@ if (databases.includes('postgres') && !(await postgresReachable())) {
 log('\n[1/3] SHA-256 baseline');
 const hash = benchHash(settings.hashOps);
 
-log(`[2/3] HTTP verification, warm cache: ${settings.connections} connections, ${settings.durationSeconds} s, pipelining ${settings.pipelining}`);
-const http = await benchHttp(settings);
-for (const run of [http.bare, http.latchkey]) {
-  if (run.non2xx > 0 || run.errors > 0) throw new Error(`HTTP run had ${run.non2xx} non-2xx responses and ${run.errors} errors; the numbers would be meaningless`);
+let http: HttpBenchResult | null = null;
+if (only === '' || only === 'http') {
+  log(`[2/3] HTTP verification, warm cache: ${settings.connections} connections, ${settings.durationSeconds} s, pipelining ${settings.pipelining}`);
+  http = await benchHttp(settings);
+  for (const run of [http.bare, http.minimal, http.latchkey]) {
+    if (run.non2xx > 0 || run.errors > 0) throw new Error(`HTTP run had ${run.non2xx} non-2xx responses and ${run.errors} errors; the numbers would be meaningless`);
+  }
 }
 
-log(`[3/3] In process over ${keys.toLocaleString('en')} stored keys`);
 const storage: StorageBenchResult[] = [];
-for (const database of databases) storage.push(await benchStorage(database, { ...settings, postgresUrl, log }));
+if (only === '' || only === 'storage') {
+  log(`[3/3] In process over ${keys.toLocaleString('en')} stored keys`);
+  for (const database of databases) storage.push(await benchStorage(database, { ...settings, postgresUrl, log }));
+}
+const flush: FlushBenchResult[] = [];
+if (only === 'flush') {
+  log(`[3/3] Usage flush of ${settings.cachedKeys.toLocaleString('en')} keys`);
+  for (const database of databases) flush.push(await benchFlush(database, { ...settings, postgresUrl, log }));
+}
 
 const goals: Goal[] = [
-  { name: 'HTTP verify req/s vs bare node:http', goal: '>= 0.70', measured: http.ratio.toFixed(2), met: http.ratio >= 0.7 },
+  ...(http
+    ? [
+        { name: 'HTTP verify req/s vs bare node:http', goal: '>= 0.80', measured: http.ratio.toFixed(2), met: http.ratio >= 0.8 },
+        { name: 'HTTP verify server CPU/req vs minimal', goal: '<= 1.25', measured: http.cpuVsMinimal.toFixed(2), met: http.cpuVsMinimal <= 1.25 },
+      ]
+    : []),
   ...storage.flatMap((s) => [
     { name: `${s.database}: cold verify p99`, goal: '< 2 ms', measured: `${s.coldVerify.p99Ms.toFixed(3)} ms`, met: s.coldVerify.p99Ms < 2 },
     { name: `${s.database}: list page p99`, goal: '< 20 ms', measured: `${s.listPage.p99Ms.toFixed(2)} ms`, met: s.listPage.p99Ms < 20 },
     { name: `${s.database}: prefix search p99`, goal: '< 20 ms', measured: `${s.searchPrefix.p99Ms.toFixed(2)} ms`, met: s.searchPrefix.p99Ms < 20 },
     { name: `${s.database}: bulk revoke ${s.bulkRevoke.keys.toLocaleString('en')}`, goal: '< 2000 ms', measured: `${s.bulkRevoke.ms.toFixed(0)} ms`, met: s.bulkRevoke.ms < 2000 },
+    {
+      name: `${s.database}: usage flush after ${s.memory.cacheEntries.toLocaleString('en')} verifications`,
+      goal: '< 2 s',
+      measured: s.memory.usageFlushSeconds === null ? 'did not finish' : `${s.memory.usageFlushSeconds.toFixed(2)} s`,
+      met: s.memory.usageFlushSeconds !== null && s.memory.usageFlushSeconds < 2,
+    },
   ]),
+  ...flush.map((f) => ({ name: `${f.database}: usage flush of ${f.keys.toLocaleString('en')} keys`, goal: '< 2 s', measured: `${f.flush.seconds.toFixed(2)} s`, met: f.flush.seconds < 2 })),
 ];
 
 const finished = new Date();
@@ -117,6 +145,7 @@ const results: BenchResults = {
   hash,
   http,
   storage,
+  flush,
   goals,
   notes,
 };
@@ -125,10 +154,19 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const num = (v: number, d = 3) => v.toFixed(d).padStart(9);
 log('\n=== Results ===');
 log(`SHA-256 of a token: ${hash.meanNsPerOp} ns/op (timed one by one: p50 ${hash.timedEach.p50Ms} ms, p99 ${hash.timedEach.p99Ms} ms)`);
-log(`HTTP POST /v1/keys/verify (${http.connections} conns, ${http.durationSeconds} s):`);
-log(`  bare node:http   ${http.bare.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${http.bare.p50Ms} ms  p99 ${http.bare.p99Ms} ms`);
-log(`  latchkey         ${http.latchkey.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${http.latchkey.p50Ms} ms  p99 ${http.latchkey.p99Ms} ms`);
-log(`  ratio ${http.ratio}`);
+if (http) {
+  log(`HTTP POST /v1/keys/verify (${http.connections} conns, ${http.durationSeconds} s, keys rotated over ${http.rotatedKeys}):`);
+  for (const [label, run] of [
+    ['bare node:http', http.bare],
+    ['minimal verify server', http.minimal],
+    ['latchkey (log level info)', http.latchkey],
+  ] as const) {
+    log(`  ${pad(label, 27)}${run.requestsPerSecond.toFixed(0).padStart(7)} req/s  ${run.serverCpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms`);
+  }
+  log(`  req/s: latchkey/bare ${http.ratio.toFixed(3)}, latchkey/minimal ${http.ratioVsMinimal.toFixed(3)}`);
+  log(`  server CPU/req: latchkey/minimal ${http.cpuVsMinimal.toFixed(3)}, latchkey/bare ${(1 / http.cpuRatio).toFixed(3)}`);
+  log(`  latchkey logged ${http.latchkeyLogBytesPerRequest} bytes per request`);
+}
 for (const s of storage) {
   log(`\n${s.database}, ${s.keys.toLocaleString('en')} keys (seeded in ${s.seedSeconds} s)      p50 ms     p99 ms`);
   for (const [label, l] of [
@@ -146,6 +184,7 @@ for (const s of storage) {
     : `the usage flush did not finish within ${settings.flushBudgetSeconds} s`;
   log(`  memory: idle rss ${m.idle.rssMiB} MiB heap ${m.idle.heapUsedMiB} MiB; ${m.cacheEntries.toLocaleString('en')} cached: rss ${m.cached.rssMiB} MiB heap ${m.cached.heapUsedMiB} MiB; ${flush}`);
 }
+for (const f of flush) log(`\n${f.database}: usage flush of ${f.keys.toLocaleString('en')} keys (seeded in ${f.seedSeconds} s): ${f.flush.seconds} s (${f.flush.stored} of 100 sampled keys have their count stored)`);
 log('\nGoals:');
 for (const g of goals) log(`  ${g.met ? 'MET   ' : 'MISSED'} ${pad(g.name, 42)} goal ${pad(g.goal, 10)} measured ${g.measured}`);
 for (const note of notes) log(`note: ${note}`);

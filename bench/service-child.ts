@@ -13,7 +13,24 @@ import { type LatencySummary, summarize, timeEach } from './stats.js';
  * before each call) and a warm one, a walk through the key list page by page, and name-prefix searches.
  * `bulk`: one bulk revoke of many keys.
  */
-export type ServiceRequest = LatencyRequest | BulkRequest;
+export type ServiceRequest = LatencyRequest | BulkRequest | FlushRequest;
+
+/** The usage flush on its own: `ids` each get a last-used time and a count, then one flush writes them all. */
+export interface FlushRequest {
+  kind: 'flush';
+  databaseUrl: string;
+  postgresSchema?: string;
+  callerKey: string;
+  ids: string[];
+  orgId: string;
+}
+
+export interface FlushReport {
+  keys: number;
+  seconds: number;
+  /** Counts found in storage afterwards, so a flush that wrote nothing cannot look fast. */
+  stored: number;
+}
 
 export interface BulkRequest {
   kind: 'bulk';
@@ -70,6 +87,19 @@ async function bulk(request: BulkRequest): Promise<BulkReport> {
   return { keys: request.ids.length, ms: Math.round(ms * 10) / 10, revoked: results.filter((r) => r.outcome === 'revoked').length };
 }
 
+async function flush(request: FlushRequest): Promise<FlushReport> {
+  const { lk, close } = await open(request, { LATCHKEY_USAGE_BUFFER_MAX: String(Math.max(100_000, request.ids.length * 2)) });
+  const now = Date.now();
+  request.ids.forEach((id, i) => lk.ctx.usage.record(id, request.orgId, 'VALID', now + (i % 1000), true));
+  const started = process.hrtime.bigint();
+  await lk.ctx.usage.flush();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  let stored = 0;
+  for (const id of request.ids.slice(0, 100)) stored += (await lk.ctx.storage.repos.usage.series(request.orgId, id, 0)).length;
+  await close();
+  return { keys: request.ids.length, seconds: Math.round(seconds * 1000) / 1000, stored };
+}
+
 async function latency(request: LatencyRequest): Promise<LatencyReport> {
   const { lk, principal, close } = await open(request);
   const all = readFileSync(request.secretsFile, 'utf8').split('\n').filter(Boolean);
@@ -122,4 +152,6 @@ async function latency(request: LatencyRequest): Promise<LatencyReport> {
   };
 }
 
-serveParent<ServiceRequest, BulkReport | LatencyReport>((request) => (request.kind === 'bulk' ? bulk(request) : latency(request)));
+serveParent<ServiceRequest, BulkReport | LatencyReport | FlushReport>((request) =>
+  request.kind === 'bulk' ? bulk(request) : request.kind === 'flush' ? flush(request) : latency(request),
+);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLatchkey } from '../src/services/create-latchkey.js';
 import { openStorage } from '../src/storage/open-storage.js';
-import type { BulkReport, LatencyReport, ServiceRequest } from './service-child.js';
+import type { BulkReport, FlushReport, LatencyReport, ServiceRequest } from './service-child.js';
 import type { MemoryReport, MemoryRequest } from './memory-child.js';
 import { runChild } from './run-child.js';
 import { type SeedTarget, seedKeys } from './seed-keys.js';
@@ -26,6 +26,13 @@ export interface StorageBenchOptions {
   flushBudgetSeconds: number;
   postgresUrl: string;
   log: (line: string) => void;
+}
+
+export interface FlushBenchResult {
+  database: BenchDatabase;
+  keys: number;
+  seedSeconds: number;
+  flush: FlushReport;
 }
 
 export interface StorageBenchResult {
@@ -69,6 +76,36 @@ async function openTarget(database: BenchDatabase, postgresUrl: string): Promise
       await client.end();
     },
   };
+}
+
+/**
+ * The usage flush alone (BENCH_ONLY=flush): `o.cachedKeys` keys seeded, each given a last-used time and one
+ * count in a fresh process, then one timed `flush()`, the write a server makes every LATCHKEY_USAGE_FLUSH_MS.
+ */
+export async function benchFlush(database: BenchDatabase, o: StorageBenchOptions): Promise<FlushBenchResult> {
+  const opened = await openTarget(database, o.postgresUrl);
+  try {
+    const storage = openStorage({ databaseUrl: opened.databaseUrl, dataDir: '', ...(opened.postgresSchema ? { postgresSchema: opened.postgresSchema } : {}) });
+    await storage.migrate();
+    const lk = createLatchkey(loadConfig({ LOG_LEVEL: 'silent' }), storage);
+    const setup = await lk.setup.initialize({ organizationName: 'Bench', email: 'bench@example.test', password: 'bench password 123' });
+    o.log(`  ${database}: seeding ${o.cachedKeys.toLocaleString('en')} keys...`);
+    const seeded = await seedKeys(opened.target, { orgId: setup.orgId, createdById: setup.userId, count: o.cachedKeys, sampleSize: o.cachedKeys, digest: lk.ctx.digest, now: Date.now() });
+    await lk.stop();
+    await storage.close();
+    o.log(`  ${database}: flushing usage of ${o.cachedKeys.toLocaleString('en')} keys (separate process)...`);
+    const flush = await runChild<ServiceRequest, FlushReport>('./service-child.ts', {
+      kind: 'flush',
+      databaseUrl: opened.databaseUrl,
+      ...(opened.postgresSchema ? { postgresSchema: opened.postgresSchema } : {}),
+      callerKey: setup.ownerKey.secret,
+      orgId: setup.orgId,
+      ids: seeded.sample.map((s) => s.id),
+    });
+    return { database, keys: o.cachedKeys, seedSeconds: round(seeded.seconds, 1), flush };
+  } finally {
+    await opened.cleanup();
+  }
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -17,38 +16,44 @@ import { ErrorBody, ROUTER_MAX_PARAM_LENGTH } from './schemas/common.js';
 import { createClientErrorHandler } from './client-error.js';
 import { registerBodyParsing } from './plugins/body-parsing.js';
 import { KeyView, VerifyBody } from './schemas/key-schemas.js';
+import { BODY_LIMIT } from './edge/body-reader.js';
+import { EdgeHooks } from './edge/edge-hooks.js';
+import { createEdge, credentialRef, type Edge } from './edge/edge-request.js';
+import { requestIds } from './edge/request-id.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Per-request hooks both the fast path and Fastify run (edge/edge-hooks.ts). */
+    edgeHooks: EdgeHooks;
+  }
+}
 
 export interface BuildAppOptions {
   /** Overrides the pino options, e.g. a stream the canary test reads. */
   logger?: FastifyServerOptions['logger'];
 }
 
-/**
- * Request ids only need to be unique, not secret: a random per-process prefix and a counter cost nothing per
- * request, where drawing random bytes every time showed up in the verification profile.
- */
-function requestIds(): () => string {
-  const prefix = randomBytes(4).toString('hex');
-  let counter = 0;
-  return () => `req_${prefix}${(++counter).toString(36).padStart(6, '0')}`;
-}
-
 /** Builds the HTTP app around one Latchkey instance; main.ts listens, tests inject. */
 export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}): Promise<App> {
   const config = latchkey.ctx.config;
   const nextRequestId = requestIds();
+  const hooks = new EdgeHooks((err) => app.log.error({ err }, 'edge hook failed'));
+  const edge: Edge = createEdge({ hooks, nextRequestId, log: () => app.log });
   // Assigned once the app exists; the server only receives requests after listen, long after that.
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
   const app = Fastify({
+    // The one HTTP edge: every request begins here, then goes to the fast path, which hands Fastify what it does not serve.
     serverFactory: (handler) =>
       createServer((req, res) => {
-        if (fastVerify) void fastVerify.handle(req, res, () => handler(req, res));
+        const request = edge.begin(req);
+        if (fastVerify) void fastVerify.handle(request, req, res, () => handler(req, res));
         else handler(req, res);
       }),
     logger: options.logger ?? loggerOptions(config.logLevel, config.extraAuthHeader),
-    genReqId: nextRequestId,
+    // Requests injected by tests skip the server handler above and begin here.
+    genReqId: (req) => edge.begin(req).id,
     trustProxy: config.trustProxy,
-    bodyLimit: 1_048_576,
+    bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: ROUTER_MAX_PARAM_LENGTH },
     // The server is shared with the fast path, so this covers both.
     clientErrorHandler: createClientErrorHandler(nextRequestId, () => app.log),
@@ -61,6 +66,7 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   }).withTypeProvider() as unknown as App;
 
   app.decorate('latchkey', latchkey);
+  app.decorate('edgeHooks', hooks);
   app.addSchema(ErrorBody);
   app.addSchema(KeyView);
   const validators = createValidators([ErrorBody, KeyView]);
@@ -86,7 +92,10 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+    const state = edge.begin(request.raw);
+    state.ip = request.ip;
+    if (request.principal) state.credential = credentialRef(request.principal);
+    edge.finish(state, reply.statusCode);
   });
   registerAuthentication(app);
   app.addHook('onSend', async (request, reply) => {
@@ -97,6 +106,6 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   await registerDashboard(app, config.dashboardDir);
   // Loaded (or generated and stored, on a new database) before the first request, not by it.
   await latchkey.ctx.cursorKey().catch(() => undefined);
-  fastVerify = createFastVerify({ lk: latchkey, app, validateBody: validators.compileBody(VerifyBody), nextRequestId });
+  fastVerify = createFastVerify({ lk: latchkey, log: app.log, edge, validateBody: validators.compileBody(VerifyBody) });
   return app;
 }

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorCode } from '../domain/error-codes.js';
 import { AppError } from '../domain/app-error.js';
+import { errorEnvelope } from './edge/error-envelope.js';
 
 function codeOf(error: NodeJS.ErrnoException): ErrorCode {
   if (error.code === 'HPE_HEADER_OVERFLOW') return 'HEADERS_TOO_LARGE';
@@ -28,11 +29,13 @@ export function createClientErrorHandler(nextRequestId: () => string, log: () =>
       socket.destroy(error);
       return;
     }
-    const body = JSON.stringify({ error: { code: appError.code, message: appError.message, details: {}, requestId: id } });
+    const envelope = errorEnvelope(appError, id);
+    const body = JSON.stringify(envelope.body);
+    const extra = Object.entries(envelope.headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
     socket.end(
-      `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\n` +
+      `HTTP/1.1 ${envelope.status} ${STATUS_CODES[envelope.status]}\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Cache-Control: no-store\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+        `Cache-Control: no-store\r\nX-Request-Id: ${id}\r\n${extra}Connection: close\r\n\r\n${body}`,
       () => socket.destroy(),
     );
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addOrganization, createKey, errorCode, verify } from '../helpers/key-fixtures.js';
+import { addOrganization, createKey, errorCode } from '../helpers/key-fixtures.js';
+import { verifyOverSocket } from '../helpers/verify-over-socket.js';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
 
@@ -14,18 +15,18 @@ for (const database of TEST_DATABASES) {
       t.after(() => h.close());
       // The test clock starts at 2026-01-01T12:00:00Z.
       const key = await createKey(h, { name: 'counted', rateLimit: { limit: 2, windowMs: MINUTE } });
-      await verify(h, { key: key.secret });
-      await verify(h, { key: key.secret });
-      assert.equal((await verify(h, { key: key.secret })).code, 'RATE_LIMITED');
+      await verifyOverSocket(h, { key: key.secret });
+      await verifyOverSocket(h, { key: key.secret });
+      assert.equal((await verifyOverSocket(h, { key: key.secret })).code, 'RATE_LIMITED');
       h.clock.advance(HOUR + 5 * MINUTE);
-      await verify(h, { key: key.secret });
+      await verifyOverSocket(h, { key: key.secret });
       assert.equal((await h.call('GET', '/v1/keys?limit=1', key.secret)).statusCode, 200);
       h.clock.advance(12 * HOUR);
       await h.call('POST', `/v1/keys/${key.id}/disable`, h.ownerKey);
-      await verify(h, { key: key.secret });
-      await verify(h, { key: key.secret });
+      await verifyOverSocket(h, { key: key.secret });
+      await verifyOverSocket(h, { key: key.secret });
       const other = await createKey(h, { name: 'other' });
-      await verify(h, { key: other.secret });
+      await verifyOverSocket(h, { key: other.secret });
 
       const hours = await h.call('GET', `/v1/keys/${key.id}/usage?granularity=hour&since=2026-01-01T00:00:00Z`, h.ownerKey);
       assert.equal(hours.statusCode, 200, hours.body);
@@ -72,7 +73,7 @@ for (const database of TEST_DATABASES) {
       const other = await addOrganization(h, 'Globex');
       const theirs = await createKey(h, { name: 'theirs' }, other.ownerKey);
       const gone = await createKey(h, { name: 'gone' });
-      await verify(h, { key: gone.secret });
+      await verifyOverSocket(h, { key: gone.secret });
       await h.call('DELETE', `/v1/keys/${gone.id}`, h.ownerKey);
       for (const id of [theirs.id, gone.id, 'key_00000000000000000000']) {
         const response = await h.call('GET', `/v1/keys/${id}/usage`, h.ownerKey);

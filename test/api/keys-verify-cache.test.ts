@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateToken } from '../../src/domain/token-format.js';
-import { addProject, createKey, declarePermissions, verify } from '../helpers/key-fixtures.js';
+import { addProject, createKey, declarePermissions } from '../helpers/key-fixtures.js';
+import { verifyOverSocket } from '../helpers/verify-over-socket.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
 
@@ -25,9 +26,9 @@ for (const database of TEST_DATABASES) {
       const key = await createKey(h, { name: 'k' });
       const lookups = countLookups(h);
       const typo = key.secret.slice(0, 20) + (key.secret[20] === 'Z' ? 'Y' : 'Z') + key.secret.slice(21);
-      const badChecksum = await h.call('POST', '/v1/keys/verify', h.ownerKey, { key: typo });
+      const badChecksum = await h.callOverSocket('POST', '/v1/keys/verify', h.ownerKey, { key: typo });
       const afterBad = lookups.calls;
-      const unknown = await h.call('POST', '/v1/keys/verify', h.ownerKey, { key: generateToken('lk', 'live') });
+      const unknown = await h.callOverSocket('POST', '/v1/keys/verify', h.ownerKey, { key: generateToken('lk', 'live') });
       assert.equal(badChecksum.statusCode, 200);
       assert.equal(badChecksum.body, unknown.body);
       assert.deepEqual(badChecksum.json(), { valid: false, code: 'NOT_FOUND' });
@@ -35,7 +36,7 @@ for (const database of TEST_DATABASES) {
       assert.equal(afterBad, 0);
       assert.equal(lookups.calls, 1);
       for (const garbage of ['lk_live_short', 'x'.repeat(500), `lk_pat_${'A'.repeat(38)}`]) {
-        assert.deepEqual(await verify(h, { key: garbage }), { valid: false, code: 'NOT_FOUND' });
+        assert.deepEqual(await verifyOverSocket(h, { key: garbage }), { valid: false, code: 'NOT_FOUND' });
       }
       assert.equal(lookups.calls, 1);
       const missing = await h.call('GET', '/v1/keys', typo);
@@ -69,14 +70,14 @@ for (const database of TEST_DATABASES) {
       ];
       for (const [label, change, expected] of changes) {
         const key = await make(label);
-        assert.equal((await verify(h, { key: key.secret, ...ask })).code, 'VALID', label);
+        assert.equal((await verifyOverSocket(h, { key: key.secret, ...ask })).code, 'VALID', label);
         const before = lookups.calls;
-        assert.equal((await verify(h, { key: key.secret, ...ask })).code, 'VALID', label);
+        assert.equal((await verifyOverSocket(h, { key: key.secret, ...ask })).code, 'VALID', label);
         assert.equal(lookups.calls, before, `${label}: the second verification came from the cache`);
         await change(key.id);
         // Rate limits and credits need one more call to run out; everything else shows at once.
-        if (expected === 'RATE_LIMITED' || expected === 'USAGE_EXCEEDED') assert.equal((await verify(h, { key: key.secret, ...ask })).code, 'VALID', label);
-        assert.equal((await verify(h, { key: key.secret, ...ask })).code, expected, label);
+        if (expected === 'RATE_LIMITED' || expected === 'USAGE_EXCEEDED') assert.equal((await verifyOverSocket(h, { key: key.secret, ...ask })).code, 'VALID', label);
+        assert.equal((await verifyOverSocket(h, { key: key.secret, ...ask })).code, expected, label);
       }
     });
 
@@ -85,14 +86,14 @@ for (const database of TEST_DATABASES) {
       t.after(() => h.close());
       const key = await createKey(h, { name: 'k', expiresAt: new Date(h.clock.now() + 10_000).toISOString() });
       const lookups = countLookups(h);
-      assert.equal((await verify(h, { key: key.secret })).code, 'VALID');
+      assert.equal((await verifyOverSocket(h, { key: key.secret })).code, 'VALID');
       h.clock.advance(10_000);
-      assert.equal((await verify(h, { key: key.secret })).code, 'EXPIRED');
+      assert.equal((await verifyOverSocket(h, { key: key.secret })).code, 'EXPIRED');
       assert.equal(lookups.calls, 1);
       // Expiry is terminal: it cannot be moved, so the cached key stays expired.
       const later = new Date(h.clock.now() + 10_000).toISOString();
       assert.equal((await h.call('PATCH', `/v1/keys/${key.id}`, h.ownerKey, { expiresAt: later })).statusCode, 409);
-      assert.equal((await verify(h, { key: key.secret })).code, 'EXPIRED');
+      assert.equal((await verifyOverSocket(h, { key: key.secret })).code, 'EXPIRED');
     });
   });
 }

@@ -37,3 +37,38 @@ for (const database of TEST_DATABASES) {
     });
   });
 }
+
+for (const database of TEST_DATABASES) {
+  describe(`${database}: usage flush beside verification`, () => {
+    it('counts every verification exactly once and keeps last-used at the latest when flushes run while keys are verified', async (t) => {
+      const h = await createTestApp(database);
+      t.after(() => h.close());
+      const usage = h.latchkey.ctx.usage;
+      const keys: Array<{ id: string; secret: string }> = [];
+      for (let i = 0; i < 20; i++) {
+        const key = (await h.call('POST', '/v1/keys', h.ownerKey, { name: `v${i}`, permissions: ['latchkey:keys:read'] })).json();
+        keys.push({ id: key.id, secret: key.secret });
+      }
+      await usage.flush();
+      const rounds = 5;
+      const started = h.clock.now();
+      for (let round = 0; round < rounds; round++) {
+        h.clock.advance(1000);
+        const verifications = keys.map(async (k) => {
+          const response = await h.call('POST', '/v1/keys/verify', h.ownerKey, { key: k.secret });
+          assert.equal(response.statusCode, 200);
+          assert.equal(response.json().valid, true);
+        });
+        await Promise.all([...verifications, usage.flush(), usage.flush()]);
+      }
+      await usage.flush();
+
+      for (const k of keys) {
+        const series = await h.storage.repos.usage.series(h.orgId, k.id, 0);
+        assert.deepEqual([...new Set(series.map((p) => p.code))], ['VALID'], k.id);
+        assert.equal(series.reduce((sum, p) => sum + Number(p.count), 0), rounds, k.id);
+        assert.equal((await h.storage.repos.keys.findById(h.orgId, k.id))?.lastUsedAt, started + rounds * 1000);
+      }
+    });
+  });
+}

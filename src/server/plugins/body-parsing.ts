@@ -1,5 +1,8 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/app-error.js';
 import type { App } from '../app-types.js';
+import { readBody } from '../edge/body-reader.js';
 import { emptyBodyError, isJsonMediaType, parseJsonBody } from '../parse-json-body.js';
 
 /**
@@ -7,27 +10,26 @@ import { emptyBodyError, isJsonMediaType, parseJsonBody } from '../parse-json-bo
  * UNSUPPORTED_MEDIA_TYPE, also on routes that take no body, so nothing a client sends is silently dropped.
  * An empty body is no body, whatever its declared type: routes without a body accept it, a route with an
  * optional body sees `{}`, and a route that needs one answers MALFORMED_JSON. JSON goes through
- * parseJsonBody, the parser the verification fast path uses too.
+ * parseJsonBody, the parser the verification fast path uses too, after the same body reader (edge/body-reader.ts)
+ * with the same size limit.
  */
 export function registerBodyParsing(app: App): void {
   app.removeAllContentTypeParsers();
   // A path that matches no route is a 404 whatever its body says.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
-    if (request.is404) return done(null, undefined);
+  app.addContentTypeParser('application/json', async (request: FastifyRequest, payload: IncomingMessage) => {
+    const body = await readBody(payload, request.headers);
+    if (request.is404) return undefined;
     if (!isJsonMediaType(request.headers['content-type'])) {
-      if ((text as string).length === 0) return done(null, undefined);
-      return done(new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'JSON bodies must be UTF-8.' }), undefined);
+      if (body.length === 0) return undefined;
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', { message: 'JSON bodies must be UTF-8.' });
     }
-    try {
-      done(null, parseJsonBody(text as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+    return parseJsonBody(body.toString('utf8'));
   });
   // Every other type, and a body with no type at all: read only to learn whether it is empty.
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-    if (request.is404 || (body as Buffer).length === 0) return done(null, undefined);
-    done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage) => {
+    const body = await readBody(payload, request.headers);
+    if (request.is404 || body.length === 0) return undefined;
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   });
   app.addHook('preValidation', async (request) => {
     if (!request.routeOptions.schema?.body || (request.body !== undefined && request.body !== null)) return;

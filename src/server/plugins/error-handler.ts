@@ -2,16 +2,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
 import type { App } from '../app-types.js';
+import { errorEnvelope } from '../edge/error-envelope.js';
 
 /** The one shape every error takes on the wire. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  const envelope = errorEnvelope(error, request.id);
   // Set here as well as in the onSend hook: errors raised before routing skip the hooks.
   reply.header('x-request-id', request.id);
-  if (error.headers) for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  if (error.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="latchkey"');
-  return reply.code(error.status).send({
-    error: { code: error.code, message: error.message, details: error.details ?? {}, requestId: request.id },
-  });
+  for (const [name, value] of Object.entries(envelope.headers)) {
+    // A challenge a route already set (e.g. for a session) wins over the default one.
+    if (name === 'www-authenticate' && !error.headers?.['www-authenticate'] && reply.hasHeader(name)) continue;
+    reply.header(name, value);
+  }
+  return reply.code(envelope.status).send(envelope.body);
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
