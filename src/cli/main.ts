@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkStorageLocation } from '../config/check-storage-location.js';
 import { loadConfig } from '../config/load-config.js';
 import { isAppError } from '../domain/app-error.js';
 import { createLatchkey } from '../services/create-latchkey.js';
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   }
   const config = loadConfig();
+  checkStorageLocation(config);
   const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storageTimeouts });
   try {
     const applied = await storage.migrate();
