@@ -40,12 +40,13 @@ describe('docs/configuration.md and the configuration loader', () => {
   test('every variable the loader reads is documented, and every documented variable is read', () => {
     const documented = rows.flatMap((row) => row.names).sort();
     assert.deepEqual(documented, variablesRead());
-    assert.deepEqual(documented, Object.keys(CONFIG_VARIABLES).sort());
+    // Every entry of the table is read (a variable read elsewhere, as token formats may be, is covered above).
+    for (const name of Object.keys(CONFIG_VARIABLES)) assert.ok(documented.includes(name), `${name} is in the table but not documented`);
   });
 
   test('each documented default is the loader’s default', () => {
     for (const row of rows) {
-      for (const name of row.names) {
+      for (const name of row.names.filter((n) => n in CONFIG_VARIABLES)) {
         assert.equal(row.defaultCell, CONFIG_VARIABLES[name as keyof typeof CONFIG_VARIABLES].default, `default of ${name}`);
       }
     }
