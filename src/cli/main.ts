@@ -15,7 +15,8 @@ Commands:
   migrate
       Apply pending database migrations (npm start also does this).
 
-Storage is chosen as for the server: DATABASE_URL, else SQLite in LATCHKEY_DATA_DIR (./data).`;
+Storage is chosen as for the server: DATABASE_URL, else SQLite in LATCHKEY_DATA_DIR (./data).
+From source: npm run latchkey -- <command>; from the build: node dist/cli/main.js <command>.`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
