@@ -1,12 +1,21 @@
+import { checkStorageLocation } from './config/check-storage-location.js';
 import { loadConfig } from './config/load-config.js';
-import { buildApp } from './server/build-app.js';
-import { createLatchkey } from './services/create-latchkey.js';
 import type { BackgroundLog } from './ports/background-log.js';
-import { openStorage } from './storage/open-storage.js';
 
-/** `npm start`: migrate, serve, and on SIGINT/SIGTERM stop taking requests, flush usage, close storage. */
+/** Longest a graceful stop may take before the process exits with status 1 anyway. */
+const SHUTDOWN_DELAY_MS = 10_000;
+
+/** `npm start`: migrate, serve, and on SIGINT/SIGTERM stop taking requests, flush usage, release the instance, close storage. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  checkStorageLocation(config);
+  // Loaded once the settings are known to be good, so a bad one is reported at once, not after loading the server.
+  const [{ default: closeWithGrace }, { buildApp }, { createLatchkey }, { openStorage }] = await Promise.all([
+    import('close-with-grace'),
+    import('./server/build-app.js'),
+    import('./services/create-latchkey.js'),
+    import('./storage/open-storage.js'),
+  ]);
   const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storageTimeouts });
   await storage.migrate();
   // Background work starts only after the app (and so its logger) exists; until then nothing is logged.
@@ -28,19 +37,26 @@ async function main(): Promise<void> {
       `LATCHKEY_ALLOW_MULTIPLE_INSTANCES is set (${claim.others.length} other instance(s) running now): each instance has its own key cache and rate limits until multi-instance support lands, so a key revoked, disabled or narrowed on one stays valid on the others until its cache entry ages out (LATCHKEY_KEY_CACHE_TTL_MS), and every instance allows the full rate limit.`,
     );
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info({ signal }, 'shutting down');
+  // close-with-grace: one stop on the first SIGINT/SIGTERM (or uncaught error), exit 1 on a second signal or when the
+  // stop outlasts the delay, exit 0 after a clean stop. The order matters: no new requests, then the last usage
+  // flush and the heartbeat row's removal, then storage.
+  const shutdown = closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (message: unknown) => app.log.error(message) } }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'stopping after an uncaught error');
+    else app.log.info({ signal }, 'shutting down');
     await app.close();
     await latchkey.stop();
     await storage.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  await app.listen({ port: config.port, host: config.host });
+  });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    shutdown.uninstall();
+    await app.close().catch(() => {});
+    await latchkey.stop().catch(() => {});
+    await storage.close().catch(() => {});
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`PORT=${config.port}: the address ${config.host}:${config.port} is already in use`);
+    throw error;
+  }
   app.log.info(`Latchkey on ${storage.dialectName} at http://${config.host}:${config.port} (dashboard at /, API reference at /docs)`);
   if (!(await latchkey.setup.isInitialized())) {
     app.log.info(

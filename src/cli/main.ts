@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkStorageLocation } from '../config/check-storage-location.js';
 import { loadConfig } from '../config/load-config.js';
 import { isAppError } from '../domain/app-error.js';
 import { createLatchkey } from '../services/create-latchkey.js';
@@ -14,7 +15,8 @@ Commands:
   migrate
       Apply pending database migrations (npm start also does this).
 
-Storage is chosen as for the server: DATABASE_URL, else SQLite in LATCHKEY_DATA_DIR (./data).`;
+Storage is chosen as for the server: DATABASE_URL, else SQLite in LATCHKEY_DATA_DIR (./data).
+From source: npm run latchkey -- <command>; from the build: node dist/cli/main.js <command>.`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
   }
   const config = loadConfig();
+  checkStorageLocation(config);
   const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storageTimeouts });
   try {
     const applied = await storage.migrate();

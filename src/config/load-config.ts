@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RateLimitConfig } from '../domain/api-key.js';
 import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
-import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
-import { TOKEN_PREFIX_PATTERN } from '../domain/token-format.js';
-import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../storage/storage-timeouts.js';
-import { parseRate } from './parse-rate.js';
+import type { StorageTimeouts } from '../storage/storage-timeouts.js';
+import { ConfigError } from './config-error.js';
+import { CONFIG_VARIABLES, readConfigVariables } from './config-variables.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
 export interface Config {
@@ -55,81 +53,56 @@ export interface Config {
   dashboardDir: string | undefined;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-/** Cheaper hashes make tests fast; anywhere else a cost below OWASP's minimum is refused. */
-function passwordHashCost(env: NodeJS.ProcessEnv): number {
-  const cost = int(env, 'LATCHKEY_PASSWORD_HASH_COST', DEFAULT_PASSWORD_HASH_COST, 10, 20);
-  if (cost < DEFAULT_PASSWORD_HASH_COST && env.NODE_ENV !== 'test') throw new Error(`LATCHKEY_PASSWORD_HASH_COST below ${DEFAULT_PASSWORD_HASH_COST} is for tests only (NODE_ENV=test), got ${cost}`);
-  return cost;
-}
-
-function loadPermissionsFile(path: string | undefined): Record<string, string> {
-  if (!path) return {};
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  const entries = (parsed as { permissions?: unknown })?.permissions;
-  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
-    throw new Error(`LATCHKEY_PERMISSIONS_FILE must hold {"permissions": {"name": "description", ...}}`);
-  }
-  const result: Record<string, string> = {};
-  for (const [name, description] of Object.entries(entries)) {
-    if (!PERMISSION_PATTERN.test(name) || name.includes('*') || name.startsWith('latchkey:')) {
-      throw new Error(`LATCHKEY_PERMISSIONS_FILE: "${name}" is not a valid permission name`);
-    }
-    result[name] = String(description);
-  }
-  return result;
-}
-
+/**
+ * Reads the environment through the one table of variables (config-variables.ts). A bad value throws a ConfigError
+ * whose message is the single line printed at start; nothing falls back to a default behind the operator's back.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const keyPrefix = env.LATCHKEY_KEY_PREFIX || 'lk';
-  if (!TOKEN_PREFIX_PATTERN.test(keyPrefix)) {
-    throw new Error(`LATCHKEY_KEY_PREFIX must be 1-16 lowercase letters or digits starting with a letter, got "${keyPrefix}"`);
+  const v = readConfigVariables(env);
+  // Cheaper hashes make tests fast; anywhere else a cost below OWASP's minimum is refused.
+  if (v.LATCHKEY_PASSWORD_HASH_COST < DEFAULT_PASSWORD_HASH_COST && v.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'LATCHKEY_PASSWORD_HASH_COST',
+      JSON.stringify(String(v.LATCHKEY_PASSWORD_HASH_COST)),
+      `${CONFIG_VARIABLES.LATCHKEY_PASSWORD_HASH_COST.accepts}, below ${DEFAULT_PASSWORD_HASH_COST} only with NODE_ENV=test`,
+      `below ${DEFAULT_PASSWORD_HASH_COST} is for tests only (NODE_ENV=test)`,
+    );
   }
-  const extra = env.LATCHKEY_AUTH_HEADER?.trim();
-  if (extra && !/^[A-Za-z0-9-]{1,64}$/.test(extra)) throw new Error('LATCHKEY_AUTH_HEADER must be a header name');
-  const trust = env.LATCHKEY_TRUST_PROXY?.trim();
   return {
-    port: int(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST || '127.0.0.1',
-    dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
-    databaseUrl: env.DATABASE_URL || undefined,
-    keyPrefix,
-    extraAuthHeader: extra ? extra.toLowerCase() : undefined,
-    defaultKeyRateLimit: parseRate(env.LATCHKEY_DEFAULT_KEY_RATE_LIMIT, 'LATCHKEY_DEFAULT_KEY_RATE_LIMIT'),
-    apiRateLimit: parseRate(env.LATCHKEY_API_RATE_LIMIT ?? '1200/60s', 'LATCHKEY_API_RATE_LIMIT'),
-    authFailureLimit: parseRate(env.LATCHKEY_AUTH_FAILURE_LIMIT || '30/60s', 'LATCHKEY_AUTH_FAILURE_LIMIT')!,
-    logLevel: env.LOG_LEVEL || 'info',
-    pepper: env.LATCHKEY_PEPPER || undefined,
-    trustProxy: !trust || trust === 'false' ? false : trust === 'true' ? true : trust.split(',').map((s) => s.trim()),
-    apiPermissions: loadPermissionsFile(env.LATCHKEY_PERMISSIONS_FILE),
-    sessionTtlMs: int(env, 'LATCHKEY_SESSION_TTL_HOURS', 12, 1, 24 * 30) * 3_600_000,
-    invitationTtlMs: int(env, 'LATCHKEY_INVITATION_TTL_HOURS', 168, 1, 24 * 30) * 3_600_000,
-    usageFlushMs: int(env, 'LATCHKEY_USAGE_FLUSH_MS', 2000, 50, 60_000),
-    usageBufferMax: int(env, 'LATCHKEY_USAGE_BUFFER_MAX', 100_000, 10, 10_000_000),
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: resolve(v.LATCHKEY_DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    keyPrefix: v.LATCHKEY_KEY_PREFIX,
+    extraAuthHeader: v.LATCHKEY_AUTH_HEADER,
+    defaultKeyRateLimit: v.LATCHKEY_DEFAULT_KEY_RATE_LIMIT,
+    apiRateLimit: v.LATCHKEY_API_RATE_LIMIT,
+    // rate(false) never yields null: the failure throttle cannot be switched off.
+    authFailureLimit: v.LATCHKEY_AUTH_FAILURE_LIMIT!,
+    logLevel: v.LOG_LEVEL,
+    pepper: v.LATCHKEY_PEPPER,
+    trustProxy: v.LATCHKEY_TRUST_PROXY,
+    apiPermissions: v.LATCHKEY_PERMISSIONS_FILE ?? {},
+    sessionTtlMs: v.LATCHKEY_SESSION_TTL_HOURS * 3_600_000,
+    invitationTtlMs: v.LATCHKEY_INVITATION_TTL_HOURS * 3_600_000,
+    usageFlushMs: v.LATCHKEY_USAGE_FLUSH_MS,
+    usageBufferMax: v.LATCHKEY_USAGE_BUFFER_MAX,
     storageTimeouts: {
-      connectMs: int(env, 'LATCHKEY_DB_CONNECT_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.connectMs, 100, 600_000),
-      statementMs: int(env, 'LATCHKEY_DB_STATEMENT_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.statementMs, 100, 3_600_000),
-      acquireMs: int(env, 'LATCHKEY_DB_ACQUIRE_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.acquireMs, 100, 600_000),
-      busyMs: int(env, 'LATCHKEY_DB_BUSY_TIMEOUT_MS', DEFAULT_STORAGE_TIMEOUTS.busyMs, 0, 600_000),
+      connectMs: v.LATCHKEY_DB_CONNECT_TIMEOUT_MS,
+      statementMs: v.LATCHKEY_DB_STATEMENT_TIMEOUT_MS,
+      acquireMs: v.LATCHKEY_DB_ACQUIRE_TIMEOUT_MS,
+      busyMs: v.LATCHKEY_DB_BUSY_TIMEOUT_MS,
     },
-    readyTimeoutMs: int(env, 'LATCHKEY_READY_TIMEOUT_MS', 2000, 50, 60_000),
-    outageGraceMs: int(env, 'LATCHKEY_OUTAGE_GRACE_MS', 30_000, 0, 86_400_000),
-    keyCacheSize: int(env, 'LATCHKEY_KEY_CACHE_SIZE', 100_000, 0, 10_000_000),
-    keyCacheTtlMs: int(env, 'LATCHKEY_KEY_CACHE_TTL_MS', 300_000, 0, 86_400_000),
-    cookieSecure: env.LATCHKEY_COOKIE_SECURE === 'true',
-    passwordHashCost: passwordHashCost(env),
-    instanceHeartbeatMs: int(env, 'LATCHKEY_INSTANCE_HEARTBEAT_MS', 5000, 100, 60_000),
-    allowMultipleInstances: env.LATCHKEY_ALLOW_MULTIPLE_INSTANCES === '1' || env.LATCHKEY_ALLOW_MULTIPLE_INSTANCES === 'true',
-    bulkMax: int(env, 'LATCHKEY_BULK_MAX', 1000, 1000, 100_000),
-    metadataMaxBytes: int(env, 'LATCHKEY_METADATA_MAX_BYTES', 4096, 256, 1_048_576),
-    dashboardDir: env.LATCHKEY_DASHBOARD_DIR || undefined,
+    readyTimeoutMs: v.LATCHKEY_READY_TIMEOUT_MS,
+    outageGraceMs: v.LATCHKEY_OUTAGE_GRACE_MS,
+    keyCacheSize: v.LATCHKEY_KEY_CACHE_SIZE,
+    keyCacheTtlMs: v.LATCHKEY_KEY_CACHE_TTL_MS,
+    cookieSecure: v.LATCHKEY_COOKIE_SECURE,
+    passwordHashCost: v.LATCHKEY_PASSWORD_HASH_COST,
+    instanceHeartbeatMs: v.LATCHKEY_INSTANCE_HEARTBEAT_MS,
+    allowMultipleInstances: v.LATCHKEY_ALLOW_MULTIPLE_INSTANCES,
+    bulkMax: v.LATCHKEY_BULK_MAX,
+    metadataMaxBytes: v.LATCHKEY_METADATA_MAX_BYTES,
+    dashboardDir: v.LATCHKEY_DASHBOARD_DIR,
   };
 }

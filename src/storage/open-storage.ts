@@ -5,7 +5,7 @@ import { Storage } from './storage.js';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from './storage-timeouts.js';
 
 export interface StorageOptions {
-  /** A postgres:// URL selects PostgreSQL; otherwise embedded SQLite in `dataDir`. */
+  /** A postgres:// URL selects PostgreSQL, sqlite:FILE a SQLite file; unset, embedded SQLite in `dataDir`. */
   databaseUrl?: string | undefined;
   dataDir: string;
   /** PostgreSQL schema (tests isolate runs with it). */
@@ -22,5 +22,7 @@ export function openStorage(options: StorageOptions): Storage {
     return new Storage(createPostgresAdapter({ connectionString: url, timeouts, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) }), settings);
   }
   if (url && url.startsWith('sqlite:')) return new Storage(createSqliteAdapter(url.slice('sqlite:'.length) || ':memory:', timeouts), settings);
+  // Falling back to SQLite here would serve an empty database in place of the one the URL meant.
+  if (url) throw new Error('DATABASE_URL must start with postgres://, postgresql:// or sqlite:');
   return new Storage(createSqliteAdapter(join(options.dataDir, 'latchkey.sqlite'), timeouts), settings);
 }
