@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.js';
-import { generateToken } from '../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../src/domain/token-format.js';
 import { buildApp } from '../src/server/build-app.js';
 import { createLatchkey } from '../src/services/create-latchkey.js';
 import { openStorage } from '../src/storage/open-storage.js';
@@ -33,7 +33,7 @@ async function bare(): Promise<ServerReady> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   // A real token as the body, so both servers receive requests of the same size.
-  return { port: typeof address === 'object' && address ? address.port : 0, callerKey: '', verifyKey: generateToken('lk', 'live') };
+  return { port: typeof address === 'object' && address ? address.port : 0, callerKey: '', verifyKey: generateToken(DEFAULT_TOKEN_FORMAT, 'live') };
 }
 
 async function latchkey(): Promise<ServerReady> {

@@ -3,17 +3,16 @@ import { resolve } from 'node:path';
 import type { RateLimitConfig } from '../domain/api-key.js';
 import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
-import { TOKEN_PREFIX_PATTERN } from '../domain/token-format.js';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../storage/storage-timeouts.js';
 import { parseRate } from './parse-rate.js';
+import { type TokenFormatConfig, tokenFormatConfig } from './token-format-config.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
-export interface Config {
+export interface Config extends TokenFormatConfig {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  keyPrefix: string;
   /** One more header name accepted for credentials besides Authorization and X-API-Key (seed 004 uses `Token`). */
   extraAuthHeader: string | undefined;
   /** Applied during verification to keys that set no rate limit of their own. */
@@ -89,10 +88,6 @@ function loadPermissionsFile(path: string | undefined): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const keyPrefix = env.LATCHKEY_KEY_PREFIX || 'lk';
-  if (!TOKEN_PREFIX_PATTERN.test(keyPrefix)) {
-    throw new Error(`LATCHKEY_KEY_PREFIX must be 1-16 lowercase letters or digits starting with a letter, got "${keyPrefix}"`);
-  }
   const extra = env.LATCHKEY_AUTH_HEADER?.trim();
   if (extra && !/^[A-Za-z0-9-]{1,64}$/.test(extra)) throw new Error('LATCHKEY_AUTH_HEADER must be a header name');
   const trust = env.LATCHKEY_TRUST_PROXY?.trim();
@@ -101,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.LATCHKEY_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    keyPrefix,
+    ...tokenFormatConfig(env),
     extraAuthHeader: extra ? extra.toLowerCase() : undefined,
     defaultKeyRateLimit: parseRate(env.LATCHKEY_DEFAULT_KEY_RATE_LIMIT, 'LATCHKEY_DEFAULT_KEY_RATE_LIMIT'),
     apiRateLimit: parseRate(env.LATCHKEY_API_RATE_LIMIT ?? '1200/60s', 'LATCHKEY_API_RATE_LIMIT'),
