@@ -5,7 +5,7 @@ import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../storage/storage-timeouts.js';
 import { parseRate } from './parse-rate.js';
-import { type TokenFormatConfig, tokenFormatConfig } from './token-format-config.js';
+import { kritenAuthHeader, type TokenFormatConfig, tokenFormatConfig } from './token-format-config.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
 export interface Config extends TokenFormatConfig {
@@ -88,7 +88,7 @@ function loadPermissionsFile(path: string | undefined): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const extra = env.LATCHKEY_AUTH_HEADER?.trim();
+  const extra = (env.LATCHKEY_AUTH_HEADER ?? kritenAuthHeader(env))?.trim();
   if (extra && !/^[A-Za-z0-9-]{1,64}$/.test(extra)) throw new Error('LATCHKEY_AUTH_HEADER must be a header name');
   const trust = env.LATCHKEY_TRUST_PROXY?.trim();
   return {

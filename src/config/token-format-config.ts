@@ -35,3 +35,8 @@ export function tokenFormatConfig(env: NodeJS.ProcessEnv): TokenFormatConfig {
   const typeSegment = onOff(env, 'LATCHKEY_TOKEN_TYPE_SEGMENT', true);
   return { keyPrefix: prefix, tokenFormat: { prefix, typeSegment }, kritenApi: onOff(env, 'LATCHKEY_KRITEN_API', false) };
 }
+
+/** Kriten's clients send `Token: kri_…`; with its API mounted that header is accepted unless LATCHKEY_AUTH_HEADER names another. */
+export function kritenAuthHeader(env: NodeJS.ProcessEnv): string | undefined {
+  return onOff(env, 'LATCHKEY_KRITEN_API', false) ? 'Token' : undefined;
+}
