@@ -71,7 +71,7 @@ for (const database of TEST_DATABASES) {
     });
 
     it('in every format a malformed secret is answered exactly like an unknown one, by verification and by authentication', async (t) => {
-      for (const env of [{}, KETRYX, { LATCHKEY_KEY_PREFIX: 'qx' }]) {
+      for (const env of [{}, KETRYX, { LATCHKEY_KEY_PREFIX: 'qx' }] as Array<Record<string, string>>) {
         const h = await createTestApp(database, { env });
         try {
           const format = h.config.tokenFormat;
