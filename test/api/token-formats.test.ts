@@ -167,6 +167,8 @@ for (const database of TEST_DATABASES) {
         assert.equal(refused.statusCode, 403, `${method} ${url}: ${refused.body}`);
         assert.equal(errorCode(refused), 'PERMISSION_DENIED');
       }
+      // Only what any credential may call.
+      assert.equal((await h.call('GET', '/v1/whoami', bare.secret)).statusCode, 200);
       const explicit = await h.call('POST', '/v1/keys', h.ownerKey, { name: 'explicit', permissions: [] });
       assert.equal(explicit.statusCode, 201, explicit.body);
     });
