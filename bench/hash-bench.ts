@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { generateToken } from '../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../src/domain/token-format.js';
 import { type LatencySummary, round, summarize } from './stats.js';
 
 export interface HashBenchResult {
@@ -11,7 +11,7 @@ export interface HashBenchResult {
 
 /** The floor under any verification: one SHA-256 of a token with node:crypto. */
 export function benchHash(ops: number): HashBenchResult {
-  const tokens = Array.from({ length: 1000 }, () => generateToken('lk', 'live'));
+  const tokens = Array.from({ length: 1000 }, () => generateToken(DEFAULT_TOKEN_FORMAT, 'live'));
   const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
   for (let i = 0; i < 20_000; i++) digest(tokens[i % tokens.length]!);
   const started = process.hrtime.bigint();

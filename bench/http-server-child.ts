@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config.js';
-import { generateToken } from '../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../src/domain/token-format.js';
 import { buildApp } from '../src/server/build-app.js';
 import { createLatchkey } from '../src/services/create-latchkey.js';
 import { openStorage } from '../src/storage/open-storage.js';
@@ -43,12 +43,12 @@ async function bare(): Promise<ServerReady> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Real tokens as the bodies, so every server receives requests of the same size.
-  return { port: portOf(server), callerKey: '', verifyKeys: Array.from({ length: KEYS }, () => generateToken('lk', 'live')) };
+  return { port: portOf(server), callerKey: '', verifyKeys: Array.from({ length: KEYS }, () => generateToken(DEFAULT_TOKEN_FORMAT, 'live')) };
 }
 
 async function minimal(): Promise<ServerReady> {
   const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
-  const keys = Array.from({ length: KEYS }, () => generateToken('lk', 'live'));
+  const keys = Array.from({ length: KEYS }, () => generateToken(DEFAULT_TOKEN_FORMAT, 'live'));
   const stored = new Map(keys.map((key, i) => [digest(key), { id: `key_${String(i).padStart(20, '0')}`, permissions: ['orders:read'] }]));
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newId } from '../src/domain/ids.js';
-import { displayStart, generateToken } from '../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, displayStart, generateToken } from '../src/domain/token-format.js';
 
 /**
  * Bench-only bulk seeding: writes organization keys straight into api_keys and key_secrets, bypassing the
@@ -52,7 +52,7 @@ function makeBatch(from: number, size: number, o: SeedOptions, every: number, sa
   const rows: Row[] = [];
   for (let i = from; i < from + size; i++) {
     const tokenType = i % 10 === 9 ? 'test' : 'live';
-    const secret = generateToken('lk', tokenType);
+    const secret = generateToken(DEFAULT_TOKEN_FORMAT, tokenType);
     const id = newId('key');
     if (i % every === 0 && sample.length < o.sampleSize) sample.push({ id, secret });
     rows.push({

@@ -130,7 +130,7 @@ export const CONFIG_VARIABLES = {
   HOST: withDefault('127.0.0.1', host),
   LATCHKEY_DATA_DIR: withDefault('./data', matching(/^[^\0]+$/, 'the path of a folder Latchkey may create and write')),
   DATABASE_URL: optional(databaseUrl),
-  LATCHKEY_KEY_PREFIX: withDefault('lk', matching(TOKEN_PREFIX_PATTERN, '1-16 lowercase letters or digits, starting with a letter')),
+  LATCHKEY_KEY_PREFIX: withDefault('lk', matching(TOKEN_PREFIX_PATTERN, '1-16 letters (either case) or digits, starting with a letter, no underscore')),
   LATCHKEY_AUTH_HEADER: optional(authHeader),
   LATCHKEY_PEPPER: optional(anyText, { secret: true }),
   LATCHKEY_DEFAULT_KEY_RATE_LIMIT: withDefault('off', rate(true)),

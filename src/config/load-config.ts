@@ -4,14 +4,14 @@ import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import type { StorageTimeouts } from '../storage/storage-timeouts.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_VARIABLES, readConfigVariables } from './config-variables.js';
+import { kritenAuthHeader, type TokenFormatConfig, tokenFormatConfig } from './token-format-config.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
-export interface Config {
+export interface Config extends TokenFormatConfig {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  keyPrefix: string;
   /** One more header name accepted for credentials besides Authorization and X-API-Key (seed 004 uses `Token`). */
   extraAuthHeader: string | undefined;
   /** Applied during verification to keys that set no rate limit of their own. */
@@ -73,8 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: v.HOST,
     dataDir: resolve(v.LATCHKEY_DATA_DIR),
     databaseUrl: v.DATABASE_URL,
-    keyPrefix: v.LATCHKEY_KEY_PREFIX,
-    extraAuthHeader: v.LATCHKEY_AUTH_HEADER,
+    ...tokenFormatConfig(env),
+    extraAuthHeader: v.LATCHKEY_AUTH_HEADER ?? kritenAuthHeader(env)?.toLowerCase(),
     defaultKeyRateLimit: v.LATCHKEY_DEFAULT_KEY_RATE_LIMIT,
     apiRateLimit: v.LATCHKEY_API_RATE_LIMIT,
     // rate(false) never yields null: the failure throttle cannot be switched off.

@@ -1,28 +1,32 @@
 import type { FastifyError, FastifyServerOptions } from 'fastify';
 import { stdSerializers } from 'pino';
 import { percentDecodeFully } from '../domain/percent-decode.js';
+import type { TokenFormat } from '../domain/token-format.js';
+import { ANY_FORMAT_LEAK_SOURCE, leakPattern } from '../domain/token-patterns.js';
 
 /**
- * Anything shaped like a token of any deployment prefix, in any case, also when its body has the wrong length
- * (a mistyped secret is still a secret).
+ * A token of this deployment, from the same generated pattern the URL filter refuses, or of any other format
+ * (a secret from another deployment or from before a format change), in any case, also cut short.
  */
-const TOKEN_LIKE = /[a-z][a-z0-9]{0,15}_(?:live|test|pat|inv)_[A-Za-z0-9]{16,}/gi;
+function tokenLike(format: TokenFormat | undefined): RegExp {
+  return new RegExp(format ? `${leakPattern(format).source}|${ANY_FORMAT_LEAK_SOURCE}` : ANY_FORMAT_LEAK_SOURCE, 'gi');
+}
 
 /**
  * Texts are logged as given unless a token hides in them, also behind percent-encoding (`lk%5Flive%5F…`, or
  * `%255F` encoded twice): then the decoded text is logged, with the token cut out.
  */
-function scrub(text: string): string {
+function scrub(text: string, tokenLike: RegExp): string {
   const decoded = percentDecodeFully(text);
-  const scrubbed = decoded.replace(TOKEN_LIKE, '[redacted]');
+  const scrubbed = decoded.replace(tokenLike, '[redacted]');
   return scrubbed === decoded ? text : scrubbed;
 }
 
-function scrubDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrub(value);
+function scrubDeep(value: unknown, tokenLike: RegExp, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value, tokenLike);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, tokenLike, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, tokenLike, depth + 1)]));
 }
 
 /**
@@ -31,7 +35,8 @@ function scrubDeep(value: unknown, depth = 0): unknown {
  * parameter names and error messages are logged as given, so a token a client put there by mistake (in the
  * path, as `?lk_live_…`, or echoed in an error) is cut out of them.
  */
-export function loggerOptions(level: string, extraHeader: string | undefined): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, extraHeader: string | undefined, format?: TokenFormat): FastifyServerOptions['logger'] {
+  const pattern = tokenLike(format);
   const headers = ['authorization', 'x-api-key', 'cookie', 'x-csrf-token', ...(extraHeader ? [extraHeader] : [])];
   return {
     level,
@@ -51,12 +56,12 @@ export function loggerOptions(level: string, extraHeader: string | undefined): F
     serializers: {
       req(request: { method: string; url: string; id: string; ip?: string }) {
         const q = request.url.indexOf('?');
-        const path = scrub(q === -1 ? request.url : request.url.slice(0, q));
-        const params = q === -1 ? [] : [...new URLSearchParams(request.url.slice(q + 1)).keys()].map(scrub);
+        const path = scrub(q === -1 ? request.url : request.url.slice(0, q), pattern);
+        const params = q === -1 ? [] : [...new URLSearchParams(request.url.slice(q + 1)).keys()].map((name) => scrub(name, pattern));
         return { method: request.method, path, ...(params.length ? { queryParams: params } : {}), ip: request.ip };
       },
       err(error: FastifyError) {
-        return scrubDeep(stdSerializers.err(error)) as ReturnType<typeof stdSerializers.err>;
+        return scrubDeep(stdSerializers.err(error), pattern) as ReturnType<typeof stdSerializers.err>;
       },
     },
   };

@@ -17,7 +17,7 @@ export class CredentialResolver {
   constructor(private readonly ctx: ServiceContext) {}
 
   async resolve(secret: string): Promise<ResolvedKey | null> {
-    if (parseToken(secret, this.ctx.config.keyPrefix) === null) return null;
+    if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
     const digest = this.ctx.digest(secret);
     const now = this.ctx.now();
     const cached = this.ctx.cache.get(digest, now);

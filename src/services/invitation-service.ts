@@ -87,7 +87,7 @@ export class InvitationService {
     const orgId = principal.orgId;
     const email = input.email.trim().toLowerCase();
     const now = this.ctx.now();
-    const token = generateToken(this.ctx.config.keyPrefix, 'inv');
+    const token = generateToken(this.ctx.config.tokenFormat, 'inv');
     const row: InvitationRow = {
       id: newId('inv'),
       org_id: orgId,
@@ -185,8 +185,9 @@ export class InvitationService {
   }
 
   private async pendingByToken(token: string): Promise<InvitationRow> {
-    const parsed = parseToken(token, this.ctx.config.keyPrefix);
-    if (!parsed || parsed.type !== 'inv') throw invalid();
+    const parsed = parseToken(token, this.ctx.config.tokenFormat);
+    // Without a type segment the secret does not say it is an invitation; the lookup by digest decides.
+    if (!parsed || (parsed.type !== null && parsed.type !== 'inv')) throw invalid();
     const found = await this.ctx.storage.repos.invitations.findByDigest(this.ctx.digest(token));
     if (!found || !isPending(found, this.ctx.now())) throw invalid();
     return found;

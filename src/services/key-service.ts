@@ -7,6 +7,7 @@ import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { type CredentialLimits, type Principal, principalCan } from '../domain/principal.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
+import { tokenTypeFor } from '../domain/token-type-for.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
@@ -86,15 +87,12 @@ export class KeyService {
     const permissions = inherit
       ? [...(principal.keyPermissions ?? ['*'])]
       : await this.catalog.validate(orgId, input.permissions ?? []);
-    if (this.kind === 'org' && permissions.length === 0) {
-      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
-    }
     const projectIds = requestedProjects(principal, input.projectIds ?? null);
     const expiresAt = resolveExpiry(input, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
 
-    const tokenType = this.kind === 'personal' ? 'pat' : (input.environment ?? 'live');
-    const secret = generateToken(this.ctx.config.keyPrefix, tokenType);
+    const tokenType = tokenTypeFor(this.kind, input.environment, permissions);
+    const secret = generateToken(this.ctx.config.tokenFormat, tokenType);
     const description = input.description ?? '';
     const key: ApiKey = {
       id: newId('key'),
@@ -208,9 +206,6 @@ export class KeyService {
     // Catalog and project lookups run before the transaction: they use the shared connection, which on SQLite
     // is the very one the transaction holds, so inside it they would wait forever.
     const permissions = input.permissions !== undefined ? await this.catalog.validate(principal.orgId, input.permissions) : undefined;
-    if (this.kind === 'org' && permissions?.length === 0) {
-      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
-    }
     const projectIds = input.projectIds !== undefined ? requestedProjects(principal, input.projectIds) : undefined;
     const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? input.expiresAt : futureTime(input.expiresAt, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
@@ -362,7 +357,7 @@ export class KeyService {
           byGraceEnd.set(graceEnd, group);
         }
         for (const [graceEnd, group] of byGraceEnd) await tx.keys.retireSecrets(group, graceEnd);
-        const fresh = keys.map((k) => ({ k, secret: generateToken(this.ctx.config.keyPrefix, k.tokenType) }));
+        const fresh = keys.map((k) => ({ k, secret: generateToken(this.ctx.config.tokenFormat, k.tokenType) }));
         await tx.keys.addSecrets(orgId, fresh.map(({ k, secret }) => ({ keyId: k.id, digest: this.ctx.digest(secret) })), now);
         for (const { k, secret } of fresh) {
           await tx.keys.update(orgId, k.id, { updatedAt: now, start: displayStart(secret) });

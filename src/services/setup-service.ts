@@ -76,7 +76,7 @@ export class SetupService {
 
   /** The owner's `*` key, created by the owner; the same row KeyService.create would build for it. */
   private ownerKey(orgId: string, userId: string, now: number): KeyWithSecret {
-    const secret = generateToken(this.ctx.config.keyPrefix, 'live');
+    const secret = generateToken(this.ctx.config.tokenFormat, 'live');
     const key: ApiKey = {
       id: newId('key'),
       orgId,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { ROUTER_MAX_PARAM_LENGTH } from '../../src/server/schemas/common.js';
 import { createLatchkey } from '../../src/services/create-latchkey.js';
@@ -313,7 +313,7 @@ for (const database of TEST_DATABASES) {
       t.after(() => h.close());
       await h.app.listen({ port: 0, host: '127.0.0.1' });
       const address = h.app.server.address() as { port: number };
-      const leaked = generateToken('lk', 'live');
+      const leaked = generateToken(DEFAULT_TOKEN_FORMAT, 'live');
       for (const query of [`?x=${leaked}`, `?x=Bearer%20${leaked}`, `?x=${leaked.replace(/_/g, '%255F')}`]) {
         const res = await fetch(`http://127.0.0.1:${address.port}/v1/keys/verify${query}`, {
           method: 'POST',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyPassword } from '../../src/domain/password-hash.js';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { loggerOptions } from '../../src/server/logger-options.js';
 import { addMember, auditRows, invite, secondOrganization, sessionCall, signIn } from '../helpers/org-fixtures.js';
 import { createTestApp, OWNER_EMAIL, OWNER_PASSWORD, type TestApp } from '../helpers/test-app.js';
@@ -153,11 +153,11 @@ for (const database of TEST_DATABASES) {
       const valid = await invite(h, 'valid@acme.test', 'viewer');
       const tokens = [
         'nonsense',
-        generateToken('lk', 'inv'),
-        generateToken('lk', 'pat'),
+        generateToken(DEFAULT_TOKEN_FORMAT, 'inv'),
+        generateToken(DEFAULT_TOKEN_FORMAT, 'pat'),
         h.ownerKey,
         `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`,
-        generateToken('other', 'inv'),
+        generateToken({ prefix: 'other', typeSegment: true }, 'inv'),
         expired,
         revoked.json().token,
         used,
@@ -200,7 +200,7 @@ for (const database of TEST_DATABASES) {
       const h = await createTestApp(database, { env: { LATCHKEY_AUTH_FAILURE_LIMIT: '3/60s' } });
       t.after(() => h.close());
       const valid = await invite(h, 'late@acme.test', 'viewer');
-      for (let i = 0; i < 3; i++) assert.equal((await acceptNew(h, generateToken('lk', 'inv'))).statusCode, 404);
+      for (let i = 0; i < 3; i++) assert.equal((await acceptNew(h, generateToken(DEFAULT_TOKEN_FORMAT, 'inv'))).statusCode, 404);
       const throttled = await acceptNew(h, valid);
       assert.deepEqual([throttled.statusCode, throttled.json().error.code], [429, 'AUTH_THROTTLED']);
       assert.ok(Number(throttled.headers['retry-after']) >= 1);

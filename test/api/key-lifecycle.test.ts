@@ -13,8 +13,9 @@ for (const database of TEST_DATABASES) {
       assert.equal(created.statusCode, 201);
       assert.equal(created.headers['cache-control'], 'no-store');
       const key = created.json();
-      assert.match(key.secret, /^lk_live_[A-Za-z0-9]{38}$/);
-      assert.equal(key.start, key.secret.slice(0, 12));
+      // Read permissions only: a read-only key (docs/permissions.md).
+      assert.match(key.secret, /^lk_ro_[A-Za-z0-9]{38}$/);
+      assert.equal(key.start, key.secret.slice(0, 'lk_ro_'.length + 4));
       assert.equal(key.status, 'active');
 
       const read = await h.call('GET', `/v1/keys/${key.id}`, h.ownerKey);

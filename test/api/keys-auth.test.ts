@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { createKey, errorCode } from '../helpers/key-fixtures.js';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
@@ -34,7 +34,7 @@ for (const database of TEST_DATABASES) {
       }
       const created = await seeded.call('POST', '/v1/keys', null, { name: 'via token header', permissions: ['latchkey:keys:read'] }, { token: seeded.ownerKey });
       assert.equal(created.statusCode, 201);
-      assert.equal(errorCode(await seeded.call('GET', '/v1/keys', null, undefined, { token: generateToken('lk', 'pat') })), 'AUTH_INVALID');
+      assert.equal(errorCode(await seeded.call('GET', '/v1/keys', null, undefined, { token: generateToken(DEFAULT_TOKEN_FORMAT, 'pat') })), 'AUTH_INVALID');
     });
 
     it('refuses a credential in the query string with 400 CREDENTIAL_IN_QUERY and never uses it', async (t) => {
@@ -74,7 +74,7 @@ for (const database of TEST_DATABASES) {
       h.clock.advance(1000);
       const cases: Array<[string | null, string, string]> = [
         [null, 'AUTH_MISSING', CHALLENGE],
-        [generateToken('lk', 'live'), 'AUTH_INVALID', INVALID_TOKEN],
+        [generateToken(DEFAULT_TOKEN_FORMAT, 'live'), 'AUTH_INVALID', INVALID_TOKEN],
         [`${h.ownerKey.slice(0, -1)}${h.ownerKey.endsWith('0') ? '1' : '0'}`, 'AUTH_INVALID', INVALID_TOKEN],
         ['not-a-token', 'AUTH_INVALID', INVALID_TOKEN],
         [revoked.secret, 'AUTH_REVOKED', INVALID_TOKEN],

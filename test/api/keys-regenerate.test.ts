@@ -26,11 +26,12 @@ for (const database of TEST_DATABASES) {
       assert.equal(response.statusCode, 200, response.body);
       assert.equal(response.headers['cache-control'], 'no-store');
       const rolled = response.json();
-      assert.match(rolled.secret, /^lk_live_[A-Za-z0-9]{38}$/);
+      // The key's type (read-only here) is kept.
+      assert.match(rolled.secret, /^lk_ro_[A-Za-z0-9]{38}$/);
       assert.notEqual(rolled.secret, key.secret);
       assert.equal(rolled.id, key.id);
-      assert.equal(rolled.start, rolled.secret.slice(0, 12));
-      assert.equal((await storedKey(h, key.id))?.start, rolled.secret.slice(0, 12));
+      assert.equal(rolled.start, rolled.secret.slice(0, 'lk_ro_'.length + 4));
+      assert.equal((await storedKey(h, key.id))?.start, rolled.secret.slice(0, 'lk_ro_'.length + 4));
       assert.equal(await secretEnd(h, key.secret), h.clock.now() + HOUR);
       assert.equal(await secretEnd(h, rolled.secret), null);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { addProject, createKey, declarePermissions } from '../helpers/key-fixtures.js';
 import { verifyOverSocket } from '../helpers/verify-over-socket.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -28,7 +28,7 @@ for (const database of TEST_DATABASES) {
       const typo = key.secret.slice(0, 20) + (key.secret[20] === 'Z' ? 'Y' : 'Z') + key.secret.slice(21);
       const badChecksum = await h.callOverSocket('POST', '/v1/keys/verify', h.ownerKey, { key: typo });
       const afterBad = lookups.calls;
-      const unknown = await h.callOverSocket('POST', '/v1/keys/verify', h.ownerKey, { key: generateToken('lk', 'live') });
+      const unknown = await h.callOverSocket('POST', '/v1/keys/verify', h.ownerKey, { key: generateToken(DEFAULT_TOKEN_FORMAT, 'live') });
       assert.equal(badChecksum.statusCode, 200);
       assert.equal(badChecksum.body, unknown.body);
       assert.deepEqual(badChecksum.json(), { valid: false, code: 'NOT_FOUND' });

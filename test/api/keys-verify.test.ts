@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { addOrganization, addProject, createKey, declarePermissions, errorCode } from '../helpers/key-fixtures.js';
 import { verifyOverSocket } from '../helpers/verify-over-socket.js';
 import { createTestApp } from '../helpers/test-app.js';
@@ -31,8 +31,8 @@ for (const database of TEST_DATABASES) {
       const theirs = await createKey(h, { name: 'theirs' }, other.ownerKey);
       const last = key.secret.at(-1) === 'a' ? 'b' : 'a';
       for (const candidate of [
-        generateToken('lk', 'live'),
-        generateToken('lk', 'pat'),
+        generateToken(DEFAULT_TOKEN_FORMAT, 'live'),
+        generateToken(DEFAULT_TOKEN_FORMAT, 'pat'),
         key.secret.slice(0, -1) + last,
         key.secret.replace('lk_test_', 'lk_live_'),
         key.secret.replace('lk_', 'xx_'),

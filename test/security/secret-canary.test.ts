@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { FC_SEED } from '../helpers/fc-seed.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { percentDecodeFully } from '../../src/domain/percent-decode.js';
-import { generateToken } from '../../src/domain/token-format.js';
+import { DEFAULT_TOKEN_FORMAT, generateToken } from '../../src/domain/token-format.js';
 import { loggerOptions } from '../../src/server/logger-options.js';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_DATABASES } from '../helpers/test-databases.js';
@@ -100,7 +100,7 @@ for (const database of TEST_DATABASES) {
       const pat = await inject('POST', '/v1/tokens', session, JSON.stringify({ description: 'canary PAT', permissions: ['latchkey:keys:read'] }));
       assert.equal(pat.statusCode, 201, pat.body);
       const patSecret = secretOf(pat);
-      const unknown = generateToken('lk', 'live');
+      const unknown = generateToken(DEFAULT_TOKEN_FORMAT, 'live');
       canaries.add(unknown);
       const badChecksum = corrupted(admin.secret);
       canaries.add(badChecksum);
@@ -169,7 +169,7 @@ for (const database of TEST_DATABASES) {
       }
 
       // Code that logs an object with a secret field by accident: each field the redaction list names is cut.
-      const accidental = `canary-accidental-${generateToken('lk', 'live').slice(-20)}`;
+      const accidental = `canary-accidental-${generateToken(DEFAULT_TOKEN_FORMAT, 'live').slice(-20)}`;
       canaries.add(accidental);
       for (const field of ['secret', 'password', 'key', 'token', 'sessionToken', 'csrfToken']) h.app.log.info({ input: { [field]: accidental } }, `accidental ${field}`);
       h.app.log.info({ res: { headers: { 'set-cookie': accidental } } }, 'accidental set-cookie');

@@ -23,7 +23,7 @@ export function registerAuthentication(app: App): void {
   app.decorateRequest('sessionId', null);
 
   app.addHook('onRequest', async (request, reply) => {
-    rejectCredentialsInUrl(request, config.keyPrefix);
+    rejectCredentialsInUrl(request, config.tokenFormat);
     // Everything under /v1 needs a credential unless the route says otherwise; docs and probes are public.
     const mode = request.routeOptions.config?.auth ?? (request.routeOptions.url?.startsWith('/v1/') ? 'credential' : 'public');
     if (mode === 'public') return;

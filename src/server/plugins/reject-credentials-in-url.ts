@@ -1,19 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/app-error.js';
 import { percentDecodeFully } from '../../domain/percent-decode.js';
-import { TOKEN_TYPES } from '../../domain/token-format.js';
+import type { TokenFormat } from '../../domain/token-format.js';
+import { leakPattern } from '../../domain/token-patterns.js';
 
 const SECRET_PARAMS = new Set(['api_key', 'apikey', 'api-key', 'key', 'token', 'access_token', 'secret', 'password', 'client_secret']);
 
-/**
- * A token of this deployment anywhere in a text: prefix and type in any case, and a body of at least 16
- * characters, so a truncated or mistyped secret counts too (it is still most of a secret).
- */
-function tokenPattern(prefix: string): RegExp {
-  return new RegExp(`${prefix}_(?:${TOKEN_TYPES.join('|')})_[A-Za-z0-9]{16}`, 'i');
-}
-
-const patterns = new Map<string, RegExp>();
+const patterns = new WeakMap<TokenFormat, RegExp>();
 
 /** What a URL part finally says: `+` as a space (form encoding), percent-decoded until stable, trimmed. */
 function spelled(text: string): string {
@@ -25,8 +18,8 @@ function spelled(text: string): string {
  * A parameter named like a credential is refused whatever its value; a token of this deployment is refused
  * wherever it appears (a query name or value, or the path), however it is encoded, padded or cased.
  */
-export function rejectCredentialsInUrl(request: FastifyRequest, prefix: string): void {
-  const token = patterns.get(prefix) ?? patterns.set(prefix, tokenPattern(prefix)).get(prefix)!;
+export function rejectCredentialsInUrl(request: FastifyRequest, format: TokenFormat): void {
+  const token = patterns.get(format) ?? patterns.set(format, leakPattern(format)).get(format)!;
   const q = request.url.indexOf('?');
   const path = q === -1 ? request.url : request.url.slice(0, q);
   if (token.test(spelled(path))) throw new AppError('CREDENTIAL_IN_QUERY', { details: { parameter: '(the path)' } });

@@ -2,6 +2,7 @@ import type { App } from '../app-types.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { keyRoutes } from './keys/key-routes.js';
+import { kritenRoutes } from './kriten/kriten-routes.js';
 import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/member-routes.js';
 import { organizationRoutes } from './organizations/organization-routes.js';
@@ -9,6 +10,7 @@ import { permissionRoutes } from './permissions/permission-routes.js';
 import { projectRoutes } from './projects/project-routes.js';
 import { healthRoutes } from './system/health-routes.js';
 import { setupRoutes } from './system/setup-routes.js';
+import { tokenFormatRoutes } from './token-formats/token-format-routes.js';
 import { tokenRoutes } from './tokens/token-routes.js';
 import { whoamiRoutes } from './whoami/whoami-routes.js';
 
@@ -26,4 +28,6 @@ export async function registerRoutes(app: App): Promise<void> {
   await auditRoutes(app);
   await keyRoutes(app);
   await tokenRoutes(app);
+  await tokenFormatRoutes(app);
+  await kritenRoutes(app);
 }

@@ -27,7 +27,8 @@ export const CreateKeyBody = Type.Object(
   {
     name: Text(100, 1),
     description: Type.Optional(Text(1000)),
-    permissions: Type.Array(Permission, { maxItems: 500 }),
+    // None: a key that verifies for checks asking no permission and can manage nothing (docs/permissions.md).
+    permissions: Type.Optional(Type.Array(Permission, { maxItems: 500 })),
     projectIds: Type.Optional(ProjectIds),
     environment: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('test')])),
     expiresIn: Type.Optional(Type.Union([Type.Literal('30d'), Type.Literal('90d'), Type.Literal('never')])),
@@ -44,8 +45,9 @@ export const CreateKeyBody = Type.Object(
 export const CreateTokenBody = Type.Object(
   {
     name: Type.Optional(Text(100, 1)),
-    // What the token is for is how its user tells tokens apart (it is the name unless one is given).
-    description: Text(1000, 1),
+    // What the token is for is how its user tells tokens apart (it is the name unless one is given). Optional,
+    // like every field here, as Kriten's (seed 004).
+    description: Type.Optional(Text(1000)),
     permissions: Type.Optional(Type.Array(Permission, { maxItems: 500 })),
     projectIds: Type.Optional(ProjectIds),
     enabled: Type.Optional(Type.Boolean()),

@@ -299,7 +299,8 @@ export class KeyRepository {
       default:
         break;
     }
-    if (filter.environment) q = q.where('token_type', '=', filter.environment);
+    // A read-only (`ro`) key is a live key whose secret says it only reads.
+    if (filter.environment) q = q.where('token_type', 'in', filter.environment === 'live' ? ['live', 'ro'] : ['test']);
     if (filter.createdById) q = q.where('created_by_id', '=', filter.createdById);
     if (filter.ownerUserId !== undefined) q = q.where('owner_user_id', '=', filter.ownerUserId);
     if (filter.projectId) {
