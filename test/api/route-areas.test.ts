@@ -67,6 +67,7 @@ for (const database of TEST_DATABASES) {
     it('keeps every path where it was: each area answers under its prefix only', async (t) => {
       const h = await createTestApp(database);
       t.after(() => h.close());
+      await h.app.ready();
       const operations = Object.entries(h.app.swagger().paths ?? {}).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`));
       for (const op of operations) {
         const [method, path] = op.split(' ') as [string, string];
@@ -75,9 +76,11 @@ for (const database of TEST_DATABASES) {
         assert.ok(!path.endsWith('/'), `${op}: no trailing slash`);
         assert.ok(['GET', 'POST', 'PATCH', 'DELETE'].includes(method), op);
       }
-      // A prefix with a trailing slash is not a second route.
-      const slash = await h.call('GET', '/v1/projects/', h.ownerKey);
+      // A prefix with a trailing slash is not a second route (areas register '' for their prefix, never '/').
+      assert.equal((await h.call('GET', '/v1/whoami', h.ownerKey)).statusCode, 200);
+      const slash = await h.call('GET', '/v1/whoami/', h.ownerKey);
       assert.equal(slash.statusCode, 404);
+      assert.equal(slash.json().error.code, 'NOT_FOUND');
     });
   });
 }
