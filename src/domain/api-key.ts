@@ -1,8 +1,9 @@
+import type { KeyStatus } from './key-statuses.js';
 import type { TokenType } from './token-format.js';
 
+export { KEY_STATUSES, type KeyStatus } from './key-statuses.js';
+
 export type KeyKind = 'org' | 'personal';
-export type KeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
-export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'disabled', 'expired', 'revoked'];
 
 export interface RateLimitConfig {
   limit: number;

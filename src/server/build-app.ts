@@ -1,7 +1,5 @@
 import { createServer } from 'node:http';
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Latchkey } from '../services/create-latchkey.js';
 import type { App } from './app-types.js';
@@ -12,10 +10,12 @@ import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling, sendError, translateError } from './plugins/error-handler.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerRoutes } from './routes/register-routes.js';
-import { ErrorBody, ROUTER_MAX_PARAM_LENGTH } from './schemas/common.js';
+import { ROUTER_MAX_PARAM_LENGTH } from './schemas/common.js';
+import { COMPONENT_SCHEMAS } from './schemas/component-schemas.js';
+import { registerOpenApi } from './openapi-document.js';
 import { createClientErrorHandler } from './client-error.js';
 import { registerBodyParsing } from './plugins/body-parsing.js';
-import { KeyView, VerifyBody } from './schemas/key-schemas.js';
+import { VerifyBody } from './schemas/key-schemas.js';
 import { BODY_LIMIT } from './edge/body-reader.js';
 import { EdgeHooks } from './edge/edge-hooks.js';
 import { createEdge, credentialRef, type Edge } from './edge/edge-request.js';
@@ -67,29 +67,12 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
 
   app.decorate('latchkey', latchkey);
   app.decorate('edgeHooks', hooks);
-  app.addSchema(ErrorBody);
-  app.addSchema(KeyView);
-  const validators = createValidators([ErrorBody, KeyView]);
+  const validators = createValidators([...COMPONENT_SCHEMAS]);
   app.setValidatorCompiler(validators.compiler);
   registerErrorHandling(app);
   registerBodyParsing(app);
   await app.register(cookie);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Latchkey', version: '0.1.0', description: 'API keys, personal access tokens and their verification.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-          session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session' },
-        },
-      },
-      security: [{ bearer: [] }, { apiKeyHeader: [] }, { session: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app);
 
   app.addHook('onResponse', async (request, reply) => {
     const state = edge.begin(request.raw);

@@ -7,20 +7,9 @@ import { type CredentialResolver, credentialState } from './credential-resolver.
 import type { ResolvedKey } from '../ports/key-cache.js';
 import type { RateDecision } from '../ports/rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
+import type { VerifyCode } from '../domain/verify-codes.js';
 
-export const VERIFY_CODES = [
-  'VALID',
-  'NOT_FOUND',
-  'REVOKED',
-  'EXPIRED',
-  'DISABLED',
-  'INSUFFICIENT_PERMISSIONS',
-  'PROJECT_FORBIDDEN',
-  'IP_FORBIDDEN',
-  'RATE_LIMITED',
-  'USAGE_EXCEEDED',
-] as const;
-export type VerifyCode = (typeof VERIFY_CODES)[number];
+export { VERIFY_CODES, type VerifyCode } from '../domain/verify-codes.js';
 
 export interface VerifyInput {
   key: string;

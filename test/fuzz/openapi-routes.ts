@@ -43,16 +43,45 @@ interface Operation {
   requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
 }
 
+const COMPONENT = '#/components/schemas/';
+
+/**
+ * The schema with every reference to a named component replaced by the component itself, so the fuzzer sees
+ * the constraints a request body really has (bodies are named components, referenced from the operation).
+ */
+function inlineRefs(schema: JsonSchema, components: Record<string, JsonSchema>, seen: readonly string[] = []): JsonSchema {
+  if (schema.$ref?.startsWith(COMPONENT)) {
+    const name = schema.$ref.slice(COMPONENT.length);
+    const target = components[name];
+    if (!target || seen.includes(name)) return schema;
+    const { $ref: _ref, ...siblings } = schema;
+    return inlineRefs({ ...target, ...siblings }, components, [...seen, name]);
+  }
+  const out: JsonSchema = { ...schema };
+  const inline = (s: JsonSchema) => inlineRefs(s, components, seen);
+  if (schema.anyOf) out.anyOf = schema.anyOf.map(inline);
+  if (schema.oneOf) out.oneOf = schema.oneOf.map(inline);
+  if (schema.allOf) out.allOf = schema.allOf.map(inline);
+  if (schema.items) out.items = inline(schema.items);
+  if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, inline(v)]));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out.additionalProperties = inline(schema.additionalProperties);
+  return out;
+}
+
 /** Every operation in the app's OpenAPI document, read afresh so routes added later are covered too. */
 export function routesOf(document: unknown): RouteSpec[] {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  const components = (document as { components?: { schemas?: Record<string, JsonSchema> } }).components?.schemas ?? {};
   const routes: RouteSpec[] = [];
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const params = (where: string): Param[] =>
-        (operation.parameters ?? []).filter((p) => p.in === where).map((p) => ({ name: p.name, schema: p.schema ?? {}, required: p.required === true }));
-      const json = operation.requestBody?.content?.['application/json']?.schema;
+        (operation.parameters ?? [])
+          .filter((p) => p.in === where)
+          .map((p) => ({ name: p.name, schema: inlineRefs(p.schema ?? {}, components), required: p.required === true }));
+      const declared = operation.requestBody?.content?.['application/json']?.schema;
+      const json = declared ? inlineRefs(declared, components) : undefined;
       routes.push({
         method: method.toUpperCase(),
         path,

@@ -1,7 +1,10 @@
 /** The shapes the public HTTP API returns, as documented in /openapi.json. */
-export type Role = 'owner' | 'admin' | 'member' | 'viewer';
-export const ROLES: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];
-export type KeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
+import type { KeyStatus } from '../../../src/domain/key-statuses.js';
+import type { Role } from '../../../src/domain/roles.js';
+
+// The registries are the server's own, not copies.
+export { ROLES } from '../../../src/domain/roles.js';
+export type { KeyStatus, Role };
 
 export interface Page<T> {
   items: T[];

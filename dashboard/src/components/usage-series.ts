@@ -1,11 +1,12 @@
+import { API_USAGE_CODE, VERIFY_CODES } from '../../../src/domain/verify-codes.js';
 import type { UsageBucket } from '../api/types.js';
 
 export type Granularity = 'hour' | 'day';
 
 export const UNIT_MS: Record<Granularity, number> = { hour: 3_600_000, day: 86_400_000 };
 
-/** Successes first, then the failure codes in the order docs/api.md lists them, then calls to Latchkey's own API. */
-const ORDER = ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'INSUFFICIENT_PERMISSIONS', 'PROJECT_FORBIDDEN', 'IP_FORBIDDEN', 'RATE_LIMITED', 'USAGE_EXCEEDED', 'API'];
+/** Successes first, then the failure codes in the registry's order, then calls to Latchkey's own API. */
+const ORDER: readonly string[] = [...VERIFY_CODES, API_USAGE_CODE];
 
 const COLOURS: Record<string, string> = {
   VALID: '#1f7a3f',

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { KEY_STATUSES } from '../../../src/domain/key-statuses.js';
 import { api, withQuery } from '../api/client.js';
 import type { KeyStatus, KeyView, Page } from '../api/types.js';
 import { Pager } from '../components/pager.js';
@@ -95,10 +96,11 @@ export function KeysPage() {
           Status{' '}
           <select aria-label="Status" value={input.status} onChange={(event) => set({ status: event.target.value as KeyFilters['status'] })}>
             <option value="">Any</option>
-            <option value="active">Active</option>
-            <option value="disabled">Disabled</option>
-            <option value="expired">Expired</option>
-            <option value="revoked">Revoked</option>
+            {KEY_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status[0]!.toUpperCase() + status.slice(1)}
+              </option>
+            ))}
           </select>
         </label>
         <label className="filter">

@@ -14,20 +14,24 @@ import { tokenFormatRoutes } from './token-formats/token-format-routes.js';
 import { tokenRoutes } from './tokens/token-routes.js';
 import { whoamiRoutes } from './whoami/whoami-routes.js';
 
-/** Every route area, in one list, so the API's surface can be read at a glance. */
+/**
+ * Every route area, in one list, so the API's surface can be read at a glance. Each area is its own Fastify
+ * plugin under its prefix: it inherits the app's hooks, body parsing and error format, and may add its own
+ * (a form-body parser, another error format) without them reaching any other area.
+ */
 export async function registerRoutes(app: App): Promise<void> {
-  await healthRoutes(app);
-  await setupRoutes(app);
-  await authRoutes(app);
-  await whoamiRoutes(app);
-  await organizationRoutes(app);
-  await memberRoutes(app);
-  await invitationRoutes(app);
-  await projectRoutes(app);
-  await permissionRoutes(app);
-  await auditRoutes(app);
-  await keyRoutes(app);
-  await tokenRoutes(app);
-  await tokenFormatRoutes(app);
-  await kritenRoutes(app);
+  await app.register(healthRoutes);
+  await app.register(setupRoutes, { prefix: '/v1/setup' });
+  await app.register(authRoutes, { prefix: '/v1/auth' });
+  await app.register(whoamiRoutes, { prefix: '/v1/whoami' });
+  await app.register(organizationRoutes, { prefix: '/v1/organizations' });
+  await app.register(memberRoutes, { prefix: '/v1/members' });
+  await app.register(invitationRoutes, { prefix: '/v1/invitations' });
+  await app.register(projectRoutes, { prefix: '/v1/projects' });
+  await app.register(permissionRoutes, { prefix: '/v1/permissions' });
+  await app.register(auditRoutes, { prefix: '/v1/audit' });
+  await app.register(keyRoutes, { prefix: '/v1/keys' });
+  await app.register(tokenRoutes, { prefix: '/v1/tokens' });
+  await app.register(tokenFormatRoutes);
+  await app.register(kritenRoutes);
 }

@@ -2,8 +2,8 @@ import { parseIsoInstant } from '../../../domain/iso-instant.js';
 import type { AuditRecord } from '../../../services/audit-service.js';
 import type { App } from '../../app-types.js';
 import { principalOf } from '../../request-meta-of.js';
-import { AuditListQuery, AuditView } from '../../schemas/audit-schemas.js';
-import { ERROR_RESPONSES, IdParams, PageOf } from '../../schemas/common.js';
+import { AuditEventPage, AuditListQuery, AuditView } from '../../schemas/audit-schemas.js';
+import { CREDENTIAL_ERRORS, errorResponses, IdParams, ok } from '../../schemas/common.js';
 
 function auditView(record: AuditRecord) {
   return { ...record, createdAt: new Date(record.createdAt).toISOString() };
@@ -12,17 +12,19 @@ function auditView(record: AuditRecord) {
 // The schema's date-time format is parseIsoInstant itself, so a value that got here converts.
 const time = (text: string | undefined) => (text === undefined ? undefined : (parseIsoInstant(text) ?? undefined));
 
+/** The audit log, under /v1/audit. */
 export async function auditRoutes(app: App): Promise<void> {
   const audit = app.latchkey.audit;
 
   app.get(
-    '/v1/audit',
+    '',
     {
       schema: {
+        operationId: 'auditList',
         tags: ['audit'],
         summary: 'List audit events, newest first; not available to project-restricted credentials',
         querystring: AuditListQuery,
-        response: { 200: PageOf(AuditView), ...ERROR_RESPONSES },
+        response: { 200: ok(AuditEventPage, 'One page of events.'), ...errorResponses(...CREDENTIAL_ERRORS) },
       },
     },
     async (request) => {
@@ -33,8 +35,16 @@ export async function auditRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/v1/audit/:id',
-    { schema: { tags: ['audit'], summary: 'Read one audit event', params: IdParams('evt'), response: { 200: AuditView, ...ERROR_RESPONSES } } },
+    '/:id',
+    {
+      schema: {
+        operationId: 'auditGet',
+        tags: ['audit'],
+        summary: 'Read one audit event',
+        params: IdParams('evt'),
+        response: { 200: ok(AuditView, 'The event.'), ...errorResponses(...CREDENTIAL_ERRORS, 404) },
+      },
+    },
     async (request) => auditView(await audit.get(principalOf(request), request.params.id)),
   );
 }

@@ -6,7 +6,7 @@ import type { Latchkey } from '../../../services/create-latchkey.js';
 import type { App } from '../../app-types.js';
 import { SESSION_COOKIE, withAuthAttempt } from '../../plugins/authenticate.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES } from '../../schemas/common.js';
+import { BODY_ERRORS, errorResponses, noContent, ok } from '../../schemas/common.js';
 import { SignInBody, SignInResponse } from '../../schemas/auth-schemas.js';
 
 /**
@@ -18,18 +18,21 @@ export function sessionCookieOptions(lk: Latchkey, request: FastifyRequest): Coo
   return { httpOnly: true, sameSite: 'strict', secure: lk.ctx.config.cookieSecure || request.protocol === 'https', path: '/' };
 }
 
+/** Dashboard sessions, under /v1/auth. */
 export async function authRoutes(app: App): Promise<void> {
   const lk = app.latchkey;
 
   app.post(
-    '/v1/auth/sign-in',
+    '/sign-in',
     {
       config: { auth: 'public' },
       schema: {
+        operationId: 'authSignIn',
+        security: [],
         tags: ['auth'],
         summary: 'Sign in to the dashboard: sets the session cookie and returns the CSRF token for mutations',
-        body: SignInBody,
-        response: { 200: SignInResponse, ...ERROR_RESPONSES },
+        body: Type.Ref(SignInBody),
+        response: { 200: ok(SignInResponse, 'Signed in; the latchkey_session cookie is set.'), ...errorResponses(400, 401, 429, 503, ...BODY_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -55,8 +58,17 @@ export async function authRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/v1/auth/sign-out',
-    { config: { auth: 'session' }, schema: { tags: ['auth'], summary: 'End the session and clear its cookie', response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    '/sign-out',
+    {
+      config: { auth: 'session' },
+      schema: {
+        operationId: 'authSignOut',
+        security: [{ session: [] }],
+        tags: ['auth'],
+        summary: 'End the session and clear its cookie',
+        response: { 204: noContent('Signed out; the cookie is cleared.'), ...errorResponses(400, 401, 403, 429, 503, ...BODY_ERRORS) },
+      },
+    },
     async (request, reply) => {
       await lk.sessions.signOut(principalOf(request), request.sessionId!, metaOf(request));
       reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(lk, request));

@@ -3,42 +3,51 @@ import type { App } from '../../app-types.js';
 import { VerifyResponse } from '../../presenters/verify-view.js';
 import { verifyRequest } from '../../verify-request.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES, IdParams } from '../../schemas/common.js';
-import { BulkBody, CreateKeyBody, KeyListQuery, KeyView, UpdateKeyBody, UsageQuery, UsageView, VerifyBody } from '../../schemas/key-schemas.js';
+import { BODY_ERRORS, CREDENTIAL_ERRORS, errorResponses, IdParams, ok } from '../../schemas/common.js';
+import {
+  BulkBody,
+  BulkResponse,
+  CreateKeyBody,
+  KeyListQuery,
+  KeyPage,
+  KeyView,
+  KeyWithSecretView,
+  UpdateKeyBody,
+  UsageQuery,
+  UsageView,
+  VerifyBody,
+} from '../../schemas/key-schemas.js';
 import { credentialRoutes } from './credential-routes.js';
 
-const BulkResponse = Type.Object({
-  results: Type.Array(
-    Type.Object({ id: Type.String(), outcome: Type.String(), secret: Type.Optional(Type.String()), key: Type.Optional(Type.Ref(KeyView)) }),
-  ),
-});
-
+/** Organization API keys and their verification, under /v1/keys. */
 export async function keyRoutes(app: App): Promise<void> {
   const lk = app.latchkey;
 
-  // Registered before the shared routes so `/v1/keys/verify` and `/v1/keys/bulk` are never read as ids.
   app.post(
-    '/v1/keys/verify',
+    '/verify',
     {
       config: { skipApiRateLimit: true },
       schema: {
+        operationId: 'keysVerify',
         tags: ['verification'],
         summary: 'Verify a key: validity, permissions, project, client address, rate limit and credits',
-        body: VerifyBody,
-        response: { 200: VerifyResponse, ...ERROR_RESPONSES },
+        description: 'Always 200 when the caller itself is authorized; the verdict is in `valid` and `code`.',
+        body: Type.Ref(VerifyBody),
+        response: { 200: ok(VerifyResponse, 'The verdict.'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS) },
       },
     },
     async (request) => verifyRequest(lk, principalOf(request), request.body),
   );
 
   app.post(
-    '/v1/keys/bulk',
+    '/bulk',
     {
       schema: {
+        operationId: 'keysBulk',
         tags: ['keys'],
         summary: 'Revoke, delete, regenerate, enable or disable many keys at once, all or nothing',
-        body: BulkBody,
-        response: { 200: BulkResponse, ...ERROR_RESPONSES },
+        body: Type.Ref(BulkBody),
+        response: { 200: ok(BulkResponse, 'Every key was changed (or already was in that state).'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -51,14 +60,15 @@ export async function keyRoutes(app: App): Promise<void> {
   );
 
   app.get(
-    '/v1/keys/:id/usage',
+    '/:id/usage',
     {
       schema: {
+        operationId: 'keysUsage',
         tags: ['keys'],
         summary: 'Calls with a key by hour or UTC day and outcome code',
         params: IdParams('key'),
         querystring: UsageQuery,
-        response: { 200: UsageView, ...ERROR_RESPONSES },
+        response: { 200: ok(UsageView, 'Counts per bucket.'), ...errorResponses(...CREDENTIAL_ERRORS, 404) },
       },
     },
     async (request) => {
@@ -69,7 +79,7 @@ export async function keyRoutes(app: App): Promise<void> {
   );
 
   await credentialRoutes(app, {
-    base: '/v1/keys',
+    resource: 'keys',
     tag: 'keys',
     noun: 'API key',
     article: 'an',
@@ -77,5 +87,8 @@ export async function keyRoutes(app: App): Promise<void> {
     createBody: CreateKeyBody,
     updateBody: UpdateKeyBody,
     listQuery: KeyListQuery,
+    view: KeyView,
+    withSecret: KeyWithSecretView,
+    page: KeyPage,
   });
 }

@@ -4,15 +4,15 @@ import type { AcceptedInvitation, Invitation } from '../../../services/invitatio
 import type { App } from '../../app-types.js';
 import { authFailureBucket, throwThrottled } from '../../plugins/authenticate.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES, PageOf } from '../../schemas/common.js';
+import { BODY_ERRORS, CREDENTIAL_ERRORS, errorResponses, noContent, ok } from '../../schemas/common.js';
 import {
   AcceptedInvitationView,
   AcceptInvitationBody,
   AcceptWithNewAccountBody,
   CreateInvitationBody,
   InvitationListQuery,
+  InvitationPage,
   InvitationParams,
-  InvitationView,
   InvitationWithTokenView,
 } from '../../schemas/invitation-schemas.js';
 import { memberView } from './member-routes.js';
@@ -25,6 +25,7 @@ function acceptedView(result: AcceptedInvitation) {
   return { organization: result.organization, member: memberView(result.member) };
 }
 
+/** Invitations to join an organization, under /v1/invitations. */
 export async function invitationRoutes(app: App): Promise<void> {
   const lk = app.latchkey;
   const invitations = lk.invitations;
@@ -42,13 +43,14 @@ export async function invitationRoutes(app: App): Promise<void> {
   }
 
   app.get(
-    '/v1/invitations',
+    '',
     {
       schema: {
+        operationId: 'invitationsList',
         tags: ['members'],
         summary: 'List pending invitations (not accepted, revoked or expired), by email',
         querystring: InvitationListQuery,
-        response: { 200: PageOf(InvitationView), ...ERROR_RESPONSES },
+        response: { 200: ok(InvitationPage, 'One page of pending invitations.'), ...errorResponses(...CREDENTIAL_ERRORS) },
       },
     },
     async (request) => {
@@ -59,13 +61,14 @@ export async function invitationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/v1/invitations',
+    '',
     {
       schema: {
+        operationId: 'invitationsCreate',
         tags: ['members'],
         summary: 'Invite someone by email to join in a role; the response holds the single-use invitation token once',
-        body: CreateInvitationBody,
-        response: { 201: InvitationWithTokenView, ...ERROR_RESPONSES },
+        body: Type.Ref(CreateInvitationBody),
+        response: { 201: ok(InvitationWithTokenView, 'The invitation, with its token (shown once).'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 409) },
       },
     },
     async (request, reply) => {
@@ -75,8 +78,16 @@ export async function invitationRoutes(app: App): Promise<void> {
   );
 
   app.delete(
-    '/v1/invitations/:id',
-    { schema: { tags: ['members'], summary: 'Revoke a pending invitation', params: InvitationParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    '/:id',
+    {
+      schema: {
+        operationId: 'invitationsRevoke',
+        tags: ['members'],
+        summary: 'Revoke a pending invitation',
+        params: InvitationParams,
+        response: { 204: noContent('Revoked.'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404) },
+      },
+    },
     async (request, reply) => {
       await invitations.revoke(principalOf(request), request.params.id, metaOf(request));
       return reply.code(204).send(null);
@@ -84,14 +95,16 @@ export async function invitationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/v1/invitations/accept',
+    '/accept',
     {
       config: { auth: 'session' },
       schema: {
+        operationId: 'invitationsAccept',
+        security: [{ session: [] }],
         tags: ['members'],
         summary: "Accept an invitation as the signed-in user (the account's email must be the invited one)",
-        body: AcceptInvitationBody,
-        response: { 200: AcceptedInvitationView, ...ERROR_RESPONSES },
+        body: Type.Ref(AcceptInvitationBody),
+        response: { 200: ok(AcceptedInvitationView, 'Joined.'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -101,14 +114,16 @@ export async function invitationRoutes(app: App): Promise<void> {
   );
 
   app.post(
-    '/v1/invitations/accept-new-account',
+    '/accept-new-account',
     {
       config: { auth: 'public' },
       schema: {
+        operationId: 'invitationsAcceptNewAccount',
+        security: [],
         tags: ['members'],
         summary: 'Accept an invitation by creating the invited account with a name and password; then sign in',
-        body: AcceptWithNewAccountBody,
-        response: { 201: AcceptedInvitationView, ...ERROR_RESPONSES },
+        body: Type.Ref(AcceptWithNewAccountBody),
+        response: { 201: ok(AcceptedInvitationView, 'The account exists and has joined; sign in next.'), ...errorResponses(400, 403, 404, 409, 429, 503, ...BODY_ERRORS) },
       },
     },
     async (request, reply) => {

@@ -1,39 +1,49 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app-types.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES } from '../../schemas/common.js';
+import { BODY_ERRORS, CREDENTIAL_ERRORS, errorResponses, noContent, ok } from '../../schemas/common.js';
 import { CatalogEntryView, CatalogView, DeclarePermissionBody, PermissionParams } from '../../schemas/permission-schemas.js';
 
+/** The permission catalog, under /v1/permissions. */
 export async function permissionRoutes(app: App): Promise<void> {
   const permissions = app.latchkey.permissions;
 
   app.get(
-    '/v1/permissions',
-    { schema: { tags: ['permissions'], summary: 'The permission catalog and the read/write/admin presets', response: { 200: CatalogView, ...ERROR_RESPONSES } } },
+    '',
+    {
+      schema: {
+        operationId: 'permissionsList',
+        tags: ['permissions'],
+        summary: 'The permission catalog and the read/write/admin presets',
+        response: { 200: ok(CatalogView, 'The catalog.'), ...errorResponses(...CREDENTIAL_ERRORS) },
+      },
+    },
     async (request) => permissions.list(principalOf(request)),
   );
 
   app.post(
-    '/v1/permissions',
+    '',
     {
       schema: {
+        operationId: 'permissionsCreate',
         tags: ['permissions'],
         summary: 'Declare a permission of the protected API',
-        body: DeclarePermissionBody,
-        response: { 201: CatalogEntryView, ...ERROR_RESPONSES },
+        body: Type.Ref(DeclarePermissionBody),
+        response: { 201: ok(CatalogEntryView, 'The declared permission.'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 409) },
       },
     },
     async (request, reply) => reply.code(201).send(await permissions.declare(principalOf(request), request.body, metaOf(request))),
   );
 
   app.delete(
-    '/v1/permissions/:name',
+    '/:name',
     {
       schema: {
+        operationId: 'permissionsDelete',
         tags: ['permissions'],
         summary: 'Remove a permission this organization declared; keys holding it keep it',
         params: PermissionParams,
-        response: { 204: Type.Null(), ...ERROR_RESPONSES },
+        response: { 204: noContent('Removed.'), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404) },
       },
     },
     async (request, reply) => {

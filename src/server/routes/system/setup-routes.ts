@@ -3,35 +3,36 @@ import type { App } from '../../app-types.js';
 import { withAuthAttempt } from '../../plugins/authenticate.js';
 import { keyView } from '../../presenters/key-view.js';
 import { metaOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES, Text } from '../../schemas/common.js';
-import { KeyWithSecretView } from '../../schemas/key-schemas.js';
+import { BODY_ERRORS, errorResponses, ok } from '../../schemas/common.js';
+import { SetupBody, SetupResult, SetupStatus } from '../../schemas/system-schemas.js';
 
-const SetupBody = Type.Object(
-  {
-    organizationName: Text(100, 1),
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    password: Type.String({ minLength: 12, maxLength: 256 }),
-    name: Type.Optional(Text(100)),
-  },
-  { additionalProperties: false },
-);
-
-/** First run over HTTP (the dashboard's first-run page); the CLI's `init` does the same through the service. */
+/** First run over HTTP (the dashboard's first-run page), under /v1/setup; the CLI's `init` does the same through the service. */
 export async function setupRoutes(app: App): Promise<void> {
   app.get(
-    '/v1/setup',
-    { config: { auth: 'public' }, schema: { tags: ['setup'], summary: 'Whether this instance has been initialized', response: { 200: Type.Object({ initialized: Type.Boolean() }) } } },
-    async () => ({ initialized: await app.latchkey.setup.isInitialized() }),
-  );
-  app.post(
-    '/v1/setup',
+    '',
     {
       config: { auth: 'public' },
       schema: {
+        operationId: 'setupStatus',
+        security: [],
+        tags: ['setup'],
+        summary: 'Whether this instance has been initialized',
+        response: { 200: ok(SetupStatus, 'Whether first run is done.'), ...errorResponses(400, 503) },
+      },
+    },
+    async () => ({ initialized: await app.latchkey.setup.isInitialized() }),
+  );
+  app.post(
+    '',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'setupInitialize',
+        security: [],
         tags: ['setup'],
         summary: 'Create the first organization, its owner and an owner key (once)',
-        body: SetupBody,
-        response: { 201: Type.Object({ organizationId: Type.String(), userId: Type.String(), ownerKey: KeyWithSecretView }), ...ERROR_RESPONSES },
+        body: Type.Ref(SetupBody),
+        response: { 201: ok(SetupResult, 'Initialized; the owner key secret is shown once.'), ...errorResponses(400, 409, 429, 503, ...BODY_ERRORS) },
       },
     },
     async (request, reply) => {
