@@ -34,6 +34,7 @@ import { CreateOrganizationBody, OrganizationList, OrganizationView } from './or
 import { CatalogEntryView, CatalogView, DeclarePermissionBody } from './permission-schemas.js';
 import { CreateProjectBody, ProjectPage, ProjectView, UpdateProjectBody } from './project-schemas.js';
 import { Health, Readiness, SetupBody, SetupResult, SetupStatus } from './system-schemas.js';
+import { TokenFormatsView } from './token-format-schemas.js';
 import { WhoamiView } from './whoami-schemas.js';
 
 /**
@@ -42,6 +43,7 @@ import { WhoamiView } from './whoami-schemas.js';
  */
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   ErrorBody,
+  TokenFormatsView,
   KeyView,
   KeyWithSecretView,
   KeyPage,

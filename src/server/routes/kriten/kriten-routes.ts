@@ -3,7 +3,7 @@ import type { ApiKey } from '../../../domain/api-key.js';
 import type { Principal } from '../../../domain/principal.js';
 import type { App } from '../../app-types.js';
 import { metaOf, principalOf } from '../../request-meta-of.js';
-import { ERROR_RESPONSES, IdParams } from '../../schemas/common.js';
+import { BODY_ERRORS, CREDENTIAL_ERRORS, errorResponses, IdParams } from '../../schemas/common.js';
 import { KritenCreateBody, KritenToken, KritenTokenWithKey, KritenUpdateBody } from './kriten-schemas.js';
 import { expiresAtOf, kritenTokenView } from './kriten-token-view.js';
 
@@ -42,7 +42,7 @@ export async function kritenRoutes(app: App): Promise<void> {
 
   app.post(
     BASE,
-    { config: { ...config, optionalBody: true }, schema: schema('Kriten: create an API token; `key` is in this response only', { body: KritenCreateBody, response: { 201: KritenTokenWithKey, ...ERROR_RESPONSES } }) },
+    { config: { ...config, optionalBody: true }, schema: schema('Kriten: create an API token; `key` is in this response only', { operationId: 'kritenTokensCreate', body: KritenCreateBody, response: { 201: KritenTokenWithKey, ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 409) } }) },
     async (request, reply) => {
       const body = request.body as KritenBody;
       const expiresAt = expiresAtOf(body.expires);
@@ -59,15 +59,15 @@ export async function kritenRoutes(app: App): Promise<void> {
     },
   );
 
-  app.get(BASE, { config, schema: schema("Kriten: the caller's own API tokens", { response: { 200: Type.Array(KritenToken), ...ERROR_RESPONSES } }) }, async (request, reply) =>
+  app.get(BASE, { config, schema: schema("Kriten: the caller's own API tokens", { operationId: 'kritenTokensList', response: { 200: Type.Array(KritenToken), ...errorResponses(...CREDENTIAL_ERRORS) } }) }, async (request, reply) =>
     reply.header('cache-control', 'no-store').send((await everyPage(principalOf(request), false)).map(kritenTokenView)),
   );
 
-  app.get(`${BASE}/all`, { config, schema: schema("Kriten: every member's API tokens (latchkey:tokens:admin)", { response: { 200: Type.Array(KritenToken), ...ERROR_RESPONSES } }) }, async (request, reply) =>
+  app.get(`${BASE}/all`, { config, schema: schema("Kriten: every member's API tokens (latchkey:tokens:admin)", { operationId: 'kritenTokensListAll', response: { 200: Type.Array(KritenToken), ...errorResponses(...CREDENTIAL_ERRORS) } }) }, async (request, reply) =>
     reply.header('cache-control', 'no-store').send((await everyPage(principalOf(request), true)).map(kritenTokenView)),
   );
 
-  app.patch(`${BASE}/:id`, { config, schema: schema('Kriten: change description, enabled or expires', { params, body: KritenUpdateBody, response: { 200: KritenToken, ...ERROR_RESPONSES } }) }, async (request, reply) => {
+  app.patch(`${BASE}/:id`, { config, schema: schema('Kriten: change description, enabled or expires', { operationId: 'kritenTokensUpdate', params, body: KritenUpdateBody, response: { 200: KritenToken, ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404, 409) } }) }, async (request, reply) => {
     const body = request.body as KritenBody;
     const expiresAt = expiresAtOf(body.expires);
     const key = await tokens.update(
@@ -83,7 +83,7 @@ export async function kritenRoutes(app: App): Promise<void> {
     return reply.header('cache-control', 'no-store').send(kritenTokenView(key));
   });
 
-  app.delete(`${BASE}/:id`, { config, schema: schema('Kriten: delete an API token', { params, response: { 204: Type.Null(), ...ERROR_RESPONSES } }) }, async (request, reply) => {
+  app.delete(`${BASE}/:id`, { config, schema: schema('Kriten: delete an API token', { operationId: 'kritenTokensDelete', params, response: { 204: Type.Null(), ...errorResponses(...CREDENTIAL_ERRORS, ...BODY_ERRORS, 404) } }) }, async (request, reply) => {
     await tokens.remove(principalOf(request), (request.params as { id: string }).id, metaOf(request));
     return reply.code(204).header('cache-control', 'no-store').send(null);
   });

@@ -1,21 +1,8 @@
-import { Type } from '@sinclair/typebox';
 import { TOKEN_BODY_LENGTH, TOKEN_CHECKSUM_LENGTH, TOKEN_TYPES } from '../../../domain/token-format.js';
 import { scannerPatterns } from '../../../domain/token-patterns.js';
 import type { App } from '../../app-types.js';
-
-const TokenFormatsView = Type.Object({
-  prefix: Type.String({ description: 'LATCHKEY_KEY_PREFIX', examples: ['lk'] }),
-  typeSegment: Type.Boolean({ description: 'Whether a secret names its type after the prefix (LATCHKEY_TOKEN_TYPE_SEGMENT)' }),
-  types: Type.Array(Type.String(), { description: 'Every token type this deployment issues' }),
-  bodyLength: Type.Integer({ description: 'Random base62 characters after the prefix (and type)' }),
-  checksum: Type.Object({ algorithm: Type.Literal('crc32'), encoding: Type.Literal('base62'), length: Type.Integer() }),
-  patterns: Type.Array(
-    Type.Object({
-      types: Type.Array(Type.String()),
-      regex: Type.String({ description: 'For secret scanners; the syntax common to JavaScript, PCRE, RE2 and Go' }),
-    }),
-  ),
-});
+import { errorResponses, ok } from '../../schemas/common.js';
+import { TokenFormatsView } from '../../schemas/token-format-schemas.js';
 
 /**
  * What this deployment's secrets look like, for secret scanners (GitHub push protection, gitleaks) and SDKs:
@@ -34,7 +21,13 @@ export async function tokenFormatRoutes(app: App): Promise<void> {
   };
   app.get(
     '/v1/token-formats',
-    { config: { auth: 'public' }, schema: { tags: ['system'], summary: 'The format of this deployment\'s secrets and a regular expression per type for secret scanners', response: { 200: TokenFormatsView } } },
+    { config: { auth: 'public' }, schema: {
+        operationId: 'tokenFormatsGet',
+        security: [],
+        tags: ['system'],
+        summary: 'The format of this deployment\'s secrets and a regular expression per type for secret scanners',
+        response: { 200: ok(TokenFormatsView, 'The token format and its scanner patterns.'), ...errorResponses(400) },
+      } },
     async () => view,
   );
 }
