@@ -38,7 +38,7 @@ const CASES: Record<ConfigVariableName, Cases> = {
     bad: ['mysql://x', 'garbage', 'postgres://', 'postgres:/db', 'SQLITE:/x'],
     good: [['postgres://u:p@db:5432/latchkey', (c) => c.databaseUrl, 'postgres://u:p@db:5432/latchkey'], ['sqlite:/tmp/x.sqlite', (c) => c.databaseUrl, 'sqlite:/tmp/x.sqlite']],
   },
-  LATCHKEY_KEY_PREFIX: { bad: ['LK', '1lk', 'a_b', 'abcdefghijklmnopq'], good: [['qtrl', (c) => c.keyPrefix, 'qtrl']] },
+  LATCHKEY_KEY_PREFIX: { bad: ['key', 'PRJ', '1lk', 'a_b', 'abcdefghijklmnopq'], good: [['qtrl', (c) => c.keyPrefix, 'qtrl'], ['KXTK', (c) => c.keyPrefix, 'KXTK']] },
   LATCHKEY_AUTH_HEADER: { bad: ['Bad Header', 'x:y', 'a'.repeat(65)], good: [['Token', (c) => c.extraAuthHeader, 'token']] },
   LATCHKEY_PEPPER: { bad: [], good: [['s3cret pepper', (c) => c.pepper, 's3cret pepper']], noBadValue: 'any text is a pepper' },
   LATCHKEY_DEFAULT_KEY_RATE_LIMIT: {

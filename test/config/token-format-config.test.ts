@@ -1,3 +1,4 @@
+import { ConfigError } from '../../src/config/config-error.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -24,7 +25,7 @@ describe('token format configuration', () => {
       [{ LATCHKEY_TOKEN_TYPE_SEGMENT: 'yes' }, 'LATCHKEY_TOKEN_TYPE_SEGMENT'],
       [{ LATCHKEY_KRITEN_API: 'enabled' }, 'LATCHKEY_KRITEN_API'],
     ] as const) {
-      assert.throws(() => tokenFormatConfig(env), new RegExp(`^Error: ${variable} `), JSON.stringify(env));
+      assert.throws(() => tokenFormatConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(`Invalid ${variable}=`), JSON.stringify(env));
     }
   });
 

@@ -32,6 +32,6 @@ export async function registerRoutes(app: App): Promise<void> {
   await app.register(auditRoutes, { prefix: '/v1/audit' });
   await app.register(keyRoutes, { prefix: '/v1/keys' });
   await app.register(tokenRoutes, { prefix: '/v1/tokens' });
-  await app.register(tokenFormatRoutes);
-  await app.register(kritenRoutes);
+  await app.register(tokenFormatRoutes, { prefix: '/v1/token-formats' });
+  await app.register(kritenRoutes, { prefix: '/api/v1/api_tokens' });
 }

@@ -7,7 +7,8 @@ import { BODY_ERRORS, CREDENTIAL_ERRORS, errorResponses, IdParams } from '../../
 import { KritenCreateBody, KritenToken, KritenTokenWithKey, KritenUpdateBody } from './kriten-schemas.js';
 import { expiresAtOf, kritenTokenView } from './kriten-token-view.js';
 
-const BASE = '/api/v1/api_tokens';
+/** Mounted under Kriten's `/api/v1/api_tokens` (register-routes.ts); paths here are relative to it. */
+const BASE = '';
 const PAGE = 200;
 
 interface KritenBody {

@@ -20,7 +20,7 @@ export async function tokenFormatRoutes(app: App): Promise<void> {
     patterns: scannerPatterns(format),
   };
   app.get(
-    '/v1/token-formats',
+    '',
     { config: { auth: 'public' }, schema: {
         operationId: 'tokenFormatsGet',
         security: [],
