@@ -2,7 +2,7 @@ import { AppError } from '../domain/app-error.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import type { Principal } from '../domain/principal.js';
 import type { AuditEventRow } from '../storage/schema.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 

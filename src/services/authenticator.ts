@@ -4,7 +4,8 @@ import { constantEquals } from '../domain/constant-equals.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { isRole } from '../domain/roles.js';
-import { type CredentialResolver, credentialState } from './credential-resolver.js';
+import { credentialState } from '../domain/credential-state.js';
+import type { CredentialResolver } from './credential-resolver.js';
 import type { ServiceContext } from './service-context.js';
 
 const CHALLENGE_INVALID = 'Bearer realm="latchkey", error="invalid_token"';

@@ -10,7 +10,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { InvitationRow } from '../storage/schema.js';
 import { type Actor, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import { type Member, memberManager, toMember } from './member-service.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';

@@ -6,6 +6,8 @@ import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { type CredentialLimits, type Principal, principalCan } from '../domain/principal.js';
+import { requirePermission } from '../domain/require-permission.js';
+import { visibleTo } from '../domain/visible-to.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow } from '../storage/schema.js';
@@ -15,7 +17,6 @@ import { type BulkAction, type CreateKeyInput, toCredits, type UpdateKeyInput } 
 import type { PermissionCatalog } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
 import type { ServiceContext } from './service-context.js';
-import { visibleTo } from './verify-service.js';
 
 export interface KeyListQuery {
   limit: number;
@@ -446,16 +447,6 @@ async function lockProjects(tx: Repositories, orgId: string, projectIds: readonl
   const existing = new Set(await tx.projects.lockExisting(orgId, projectIds, 'share'));
   const unknown = projectIds.filter((id) => !existing.has(id));
   if (unknown.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: unknown } });
-}
-
-export function requirePermission(principal: Principal, permission: string): void {
-  if (!principalCan(principal, permission)) {
-    throw new AppError('PERMISSION_DENIED', {
-      message: `This credential lacks the ${permission} permission.`,
-      details: { required: permission },
-      headers: { 'www-authenticate': `Bearer realm="latchkey", error="insufficient_scope", scope="${permission}"` },
-    });
-  }
 }
 
 function validateExtras(input: CreateKeyInput | UpdateKeyInput, metadataMaxBytes: number): void {

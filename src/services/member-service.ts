@@ -7,7 +7,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { MemberRow } from '../storage/repositories/membership-repository.js';
 import { actorOfPrincipal, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';

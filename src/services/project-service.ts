@@ -6,7 +6,7 @@ import { type Principal, principalSeesProject } from '../domain/principal.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { AuditEventRow, ProjectRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';

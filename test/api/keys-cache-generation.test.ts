@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import type { ApiKey } from '../../src/domain/api-key.js';
-import { CredentialResolver, credentialState } from '../../src/services/credential-resolver.js';
+import { credentialState } from '../../src/domain/credential-state.js';
+import { CredentialResolver } from '../../src/services/credential-resolver.js';
 import { KeyCache, type ResolvedKey } from '../../src/services/key-cache.js';
 import { createKey, verify } from '../helpers/key-fixtures.js';
 import { addMember, sessionCall, signIn } from '../helpers/org-fixtures.js';

@@ -8,7 +8,8 @@ import { translateError } from '../plugins/error-handler.js';
 import { emptyBodyError, isJsonMediaType, parseJsonBody } from '../parse-json-body.js';
 import type { Validator } from '../validator-compiler.js';
 import { credentialFromHeaders } from '../plugins/extract-credential.js';
-import { VERIFY_PERMISSION, verifyRequest } from '../verify-request.js';
+import { VERIFY_PERMISSION } from '../../domain/verify-permission.js';
+import { verifyRequest } from '../verify-request.js';
 
 const PATH = '/v1/keys/verify';
 const BODY_LIMIT = 1_048_576;
