@@ -54,22 +54,24 @@ export class AuditService {
     const scope = JSON.stringify(['audit', filters.action ?? null, filters.actorId ?? null, filters.targetId ?? null, filters.since ?? null, filters.until ?? null]);
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.audit.list({
-      orgId: principal.orgId,
-      ...(filters.action ? { action: filters.action } : {}),
-      ...(filters.actorId ? { actorId: filters.actorId } : {}),
-      ...(filters.targetId ? { targetId: filters.targetId } : {}),
-      ...(filters.since !== undefined ? { since: filters.since } : {}),
-      ...(filters.until !== undefined ? { until: filters.until } : {}),
-      limit: query.limit + 1,
-      ...(after ? { after } : {}),
-    });
+    const rows = await this.ctx.storage.run((repos) =>
+      repos.audit.list({
+        orgId: principal.orgId,
+        ...(filters.action ? { action: filters.action } : {}),
+        ...(filters.actorId ? { actorId: filters.actorId } : {}),
+        ...(filters.targetId ? { targetId: filters.targetId } : {}),
+        ...(filters.since !== undefined ? { since: filters.since } : {}),
+        ...(filters.until !== undefined ? { until: filters.until } : {}),
+        limit: query.limit + 1,
+        ...(after ? { after } : {}),
+      }),
+    );
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'created', value: last.created_at, id: last.id }), toRecord);
   }
 
   async get(principal: Principal, id: string): Promise<AuditRecord> {
     this.authorize(principal);
-    const row = await this.ctx.storage.repos.audit.findById(principal.orgId, id);
+    const row = await this.ctx.storage.run((repos) => repos.audit.findById(principal.orgId, id));
     if (!row) throw new AppError('NOT_FOUND');
     return toRecord(row);
   }

@@ -57,9 +57,9 @@ export class Authenticator {
   async fromSession(sessionToken: string, csrfToken: string | undefined): Promise<{ principal: Principal; csrfValid: boolean; sessionId: string }> {
     const now = this.ctx.now();
     const id = this.ctx.digest(`session:${sessionToken}`);
-    const session = await this.ctx.storage.repos.sessions.findById(id);
+    const session = await this.ctx.storage.run((repos) => repos.sessions.findById(id));
     if (!session || session.expires_at <= now) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
-    const membership = await this.ctx.storage.repos.memberships.find(session.org_id, session.user_id);
+    const membership = await this.ctx.storage.run((repos) => repos.memberships.find(session.org_id, session.user_id));
     if (!membership || !isRole(membership.role)) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
     const csrfValid = csrfToken !== undefined && constantEquals(this.ctx.digest(`csrf:${csrfToken}`), session.csrf_digest);
     return {

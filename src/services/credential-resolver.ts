@@ -30,11 +30,11 @@ export class CredentialResolver {
       return cached;
     }
     const generation = this.ctx.cache.generation;
-    const found = await this.ctx.storage.repos.keys.findByDigest(digest);
+    const found = await this.ctx.storage.run((repos) => repos.keys.findByDigest(digest));
     if (!found) return null;
     let ownerRole: ResolvedKey['ownerRole'] = null;
     if (found.key.ownerUserId) {
-      const membership = await this.ctx.storage.repos.memberships.find(found.key.orgId, found.key.ownerUserId);
+      const membership = await this.ctx.storage.run((repos) => repos.memberships.find(found.key.orgId, found.key.ownerUserId!));
       ownerRole = membership && isRole(membership.role) ? membership.role : null;
     }
     const resolved: ResolvedKey = {

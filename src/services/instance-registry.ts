@@ -51,15 +51,16 @@ export class InstanceRegistry {
   }
 
   async claim(): Promise<InstanceClaim> {
-    const repo = this.ctx.storage.repos.instances;
     const now = this.ctx.now();
     this.startedAt = now;
-    await repo.removeHeartbeatsOlderThan(now - this.staleAfterMs);
-    await repo.beat(this.row(now));
-    const others = (await repo.heartbeats()).filter((r) => r.instance_id !== this.instanceId && r.last_seen_at >= now - this.staleAfterMs);
+    const others = await this.ctx.storage.run(async ({ instances }) => {
+      await instances.removeHeartbeatsOlderThan(now - this.staleAfterMs);
+      await instances.beat(this.row(now));
+      return (await instances.heartbeats()).filter((r) => r.instance_id !== this.instanceId && r.last_seen_at >= now - this.staleAfterMs);
+    });
     const older = others.filter((r) => r.started_at < now || (r.started_at === now && r.instance_id < this.instanceId));
     if (older.length > 0 && !this.ctx.config.allowMultipleInstances) {
-      await repo.removeHeartbeat(this.instanceId);
+      await this.ctx.storage.run(({ instances }) => instances.removeHeartbeat(this.instanceId));
       throw new InstanceConflictError(older, now, this.staleAfterMs);
     }
     this.claimed = true;
@@ -68,7 +69,7 @@ export class InstanceRegistry {
 
   startBeating(onError: (error: unknown) => void): void {
     if (!this.claimed || this.timer) return;
-    this.timer = setInterval(() => void this.ctx.storage.repos.instances.beat(this.row(this.ctx.now())).catch(onError), this.ctx.config.instanceHeartbeatMs);
+    this.timer = setInterval(() => void this.ctx.storage.run((repos) => repos.instances.beat(this.row(this.ctx.now()))).catch(onError), this.ctx.config.instanceHeartbeatMs);
     this.timer.unref();
   }
 
@@ -78,7 +79,7 @@ export class InstanceRegistry {
     this.timer = undefined;
     if (!this.claimed) return;
     this.claimed = false;
-    await this.ctx.storage.repos.instances.removeHeartbeat(this.instanceId);
+    await this.ctx.storage.run((repos) => repos.instances.removeHeartbeat(this.instanceId));
   }
 
   private row(now: number): InstanceHeartbeatRow {

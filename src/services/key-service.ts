@@ -136,7 +136,7 @@ export class KeyService {
 
   async get(principal: Principal, id: string): Promise<ApiKey> {
     requirePermission(principal, this.perms.read);
-    return this.load(this.ctx.storage.repos, principal, id);
+    return this.ctx.storage.run((repos) => this.load(repos, principal, id));
   }
 
   async list(principal: Principal, query: KeyListQuery): Promise<Page<ApiKey>> {
@@ -157,7 +157,7 @@ export class KeyService {
     if (after && (byName ? after.sort !== 'name' || typeof after.value !== 'string' : after.sort !== 'created' || typeof after.value !== 'number')) {
       throw new AppError('INVALID_CURSOR');
     }
-    const rows = await this.ctx.storage.repos.keys.list({
+    const rows = await this.ctx.storage.run((repos) => repos.keys.list({
       orgId: principal.orgId,
       kind: this.kind,
       ...(query.status ? { status: query.status } : {}),
@@ -170,7 +170,7 @@ export class KeyService {
       now: this.ctx.now(),
       limit: query.limit + 1,
       ...(after ? { after } : {}),
-    });
+    }));
     return pageFrom(
       rows,
       query.limit,
@@ -187,11 +187,11 @@ export class KeyService {
    */
   async usage(principal: Principal, id: string, granularity: UsageGranularity, since: string | undefined): Promise<UsageSeries> {
     requirePermission(principal, this.perms.read);
-    await this.load(this.ctx.storage.repos, principal, id);
+    await this.ctx.storage.run((repos) => this.load(repos, principal, id));
     const unit = granularity === 'day' ? DAY : HOUR;
     const from = since === undefined ? this.ctx.now() - (granularity === 'day' ? 30 * DAY : DAY) : parseInstant(since, 'since');
     await this.ctx.usage.flush();
-    const points = await this.ctx.storage.repos.usage.series(principal.orgId, id, Math.floor(from / unit) * unit);
+    const points = await this.ctx.storage.run((repos) => repos.usage.series(principal.orgId, id, Math.floor(from / unit) * unit));
     const buckets = new Map<number, Record<string, number>>();
     for (const point of points) {
       // Stored buckets are hours; epoch days are UTC days, so a day is the sum of its 24 hours.

@@ -53,13 +53,13 @@ export class MemberService {
     const scope = 'members';
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.memberships.list(principal.orgId, query.limit + 1, after);
+    const rows = await this.ctx.storage.run((repos) => repos.memberships.list(principal.orgId, query.limit + 1, after));
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
   }
 
   async get(principal: Principal, userId: string): Promise<Member> {
     requirePermission(principal, READ);
-    return toMember(await this.load(this.ctx.storage.repos, principal.orgId, userId));
+    return toMember(await this.ctx.storage.run((repos) => this.load(repos, principal.orgId, userId)));
   }
 
   async changeRole(principal: Principal, userId: string, role: Role, meta: RequestMeta): Promise<Member> {

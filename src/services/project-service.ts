@@ -49,18 +49,20 @@ export class ProjectService {
     const scope = JSON.stringify(['projects', search ?? null]);
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.projects.list(principal.orgId, {
-      limit: query.limit + 1,
-      only: principal.projectIds,
-      ...(search ? { search } : {}),
-      ...(after ? { after } : {}),
-    });
+    const rows = await this.ctx.storage.run((repos) =>
+      repos.projects.list(principal.orgId, {
+        limit: query.limit + 1,
+        only: principal.projectIds,
+        ...(search ? { search } : {}),
+        ...(after ? { after } : {}),
+      }),
+    );
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'name', value: last.name, id: last.id }), toProject);
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
     requirePermission(principal, READ);
-    return toProject(await this.load(this.ctx.storage.repos, principal, id));
+    return toProject(await this.ctx.storage.run((repos) => this.load(repos, principal, id)));
   }
 
   async create(principal: Principal, input: { name: string; description?: string }, meta: RequestMeta): Promise<Project> {

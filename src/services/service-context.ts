@@ -1,6 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import type { CursorKey } from '../domain/page.js';
-import type { Storage } from '../storage/storage.js';
+import type { ServiceStorage } from '../storage/unit-of-work.js';
 import type { InvalidationBus } from './invalidation-bus.js';
 import type { KeyCache } from './key-cache.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -9,7 +9,7 @@ import type { UsageRecorder } from './usage-recorder.js';
 /** The shared collaborators every service is built from; one per running instance. */
 export interface ServiceContext {
   config: Config;
-  storage: Storage;
+  storage: ServiceStorage;
   /** Epoch milliseconds; tests substitute a clock they control. */
   now: () => number;
   digest: (secret: string) => string;

@@ -38,7 +38,7 @@ export class SetupService {
   ) {}
 
   async isInitialized(): Promise<boolean> {
-    return (await this.ctx.storage.repos.organizations.count()) > 0;
+    return (await this.ctx.storage.run((repos) => repos.organizations.count())) > 0;
   }
 
   async initialize(input: SetupInput, meta: RequestMeta = NO_REQUEST): Promise<SetupResult> {

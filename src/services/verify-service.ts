@@ -97,7 +97,7 @@ export class VerifyService {
       if (!decision.allowed) return done('RATE_LIMITED', decision);
     }
     if (key.credits) {
-      const remaining = await this.ctx.storage.repos.keys.consumeCredit(key.id, now);
+      const remaining = await this.ctx.storage.run((repos) => repos.keys.consumeCredit(key.id, now));
       // The cached copy keeps the last count storage reported, so answers that spend nothing (rate-limited,
       // forbidden) show that count rather than the one loaded with the key.
       key.credits.remaining = remaining ?? 0;
