@@ -1,6 +1,6 @@
+import type { CredentialKind } from './credential-kinds.js';
 import type { TokenType } from './token-format.js';
 
-export type KeyKind = 'org' | 'personal';
 export type KeyStatus = 'active' | 'disabled' | 'expired' | 'revoked';
 export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'disabled', 'expired', 'revoked'];
 
@@ -20,7 +20,7 @@ export interface CreditsState {
 export interface ApiKey {
   id: string;
   orgId: string;
-  kind: KeyKind;
+  kind: CredentialKind;
   tokenType: TokenType;
   name: string;
   description: string;

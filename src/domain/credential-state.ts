@@ -1,4 +1,5 @@
 import { type ApiKey, keyStatus } from './api-key.js';
+import { CREDENTIAL_KINDS } from './credential-kinds.js';
 import type { Role } from './roles.js';
 
 export type CredentialState = 'valid' | 'unknown' | 'revoked' | 'expired' | 'disabled';
@@ -12,10 +13,10 @@ export interface PresentedCredential {
   ownerRole: Role | null;
 }
 
-/** The state of a resolved key at `now`. A personal token whose user left the organization is unknown. */
+/** The state of a resolved key at `now`. A credential capped by a user who left the organization is unknown. */
 export function credentialState(resolved: PresentedCredential | null, now: number): CredentialState {
   if (!resolved) return 'unknown';
-  if (resolved.key.kind === 'personal' && resolved.ownerRole === null) return 'unknown';
+  if (CREDENTIAL_KINDS[resolved.key.kind].cappedByOwnerRole && resolved.ownerRole === null) return 'unknown';
   const status = keyStatus(resolved.key, now);
   if (status === 'revoked') return 'revoked';
   if (status === 'expired') return 'expired';

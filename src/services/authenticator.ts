@@ -4,6 +4,7 @@ import { constantEquals } from '../domain/constant-equals.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { isRole } from '../domain/roles.js';
+import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { credentialState } from '../domain/credential-state.js';
 import type { CredentialResolver } from './credential-resolver.js';
 import type { ServiceContext } from './service-context.js';
@@ -37,11 +38,11 @@ export class Authenticator {
     if (ipMatcher && (ip === null || !ipMatcher(ip))) throw new AppError('IP_FORBIDDEN');
     if (recordUse) this.recordUse(key.id, key.orgId);
     return {
-      kind: key.kind === 'org' ? 'org_key' : 'personal_token',
+      kind: key.kind,
       orgId: key.orgId,
       userId: key.ownerUserId,
       keyId: key.id,
-      role: key.kind === 'personal' ? ownerRole : null,
+      role: CREDENTIAL_KINDS[key.kind].cappedByOwnerRole ? ownerRole : null,
       keyPermissions: key.permissions,
       projectIds: key.projectIds,
       expiresAt: key.expiresAt,

@@ -1,6 +1,8 @@
-import type { ApiKey, KeyKind, KeyStatus } from '../domain/api-key.js';
+import type { ApiKey, KeyStatus } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
 import { parseCidr } from '../domain/cidr.js';
+import type { CredentialKindPolicy } from '../domain/credential-kind-policy.js';
+import { CREDENTIAL_KINDS, type CredentialKind } from '../domain/credential-kinds.js';
 import { assertMayActOn, assertWithinGrant, limitsOf } from '../domain/grant-limits.js';
 import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
@@ -56,45 +58,43 @@ const MAX_IP_RANGES = 100;
 const MAX_METADATA_DEPTH = 32;
 
 /**
- * The whole life of an organization key or a personal token. The two kinds share every rule; what differs
- * is who may see one (an organization's keys vs a user's own tokens) and which permission guards it.
+ * The whole life of a credential of one kind (organization keys, personal tokens). Every kind shares these
+ * rules; what differs (who may create one, who sees it, what bounds it, how it is named) is its policy in the
+ * credential-kind registry, so this class never asks which kind it serves.
  */
 export class KeyService {
+  private readonly policy: CredentialKindPolicy;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly catalog: PermissionCatalog,
-    readonly kind: KeyKind,
-  ) {}
+    readonly kind: CredentialKind,
+  ) {
+    this.policy = CREDENTIAL_KINDS[kind];
+  }
 
   private get perms() {
-    return this.kind === 'org'
-      ? { read: 'latchkey:keys:read', write: 'latchkey:keys:write', admin: 'latchkey:keys:write' }
-      : { read: 'latchkey:tokens:read', write: 'latchkey:tokens:write', admin: 'latchkey:tokens:admin' };
+    return this.policy.permissions;
   }
 
   private get target() {
-    return this.kind === 'org' ? 'key' : 'token';
+    return this.policy.noun;
   }
 
   async create(principal: Principal, input: CreateKeyInput, meta: RequestMeta): Promise<KeyWithSecret> {
     requirePermission(principal, this.perms.write);
-    if (this.kind === 'personal' && principal.userId === null) {
-      throw new AppError('PERMISSION_DENIED', { message: 'Personal tokens belong to a user; an organization key cannot create one.', details: { required: 'user' } });
-    }
+    this.policy.assertMayCreate(principal);
     const now = this.ctx.now();
     const orgId = principal.orgId;
-    const inherit = this.kind === 'personal' && input.permissions === undefined;
-    const permissions = inherit
-      ? [...(principal.keyPermissions ?? ['*'])]
-      : await this.catalog.validate(orgId, input.permissions ?? []);
-    if (this.kind === 'org' && permissions.length === 0) {
-      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
-    }
+    const inherited = input.permissions === undefined ? this.policy.inheritedPermissions(principal) : null;
+    const inherit = inherited !== null;
+    const permissions = inherited !== null ? [...inherited] : await this.catalog.validate(orgId, input.permissions ?? []);
+    this.policy.assertPermissionsAllowed(permissions);
     const projectIds = requestedProjects(principal, input.projectIds ?? null);
     const expiresAt = resolveExpiry(input, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
 
-    const tokenType = this.kind === 'personal' ? 'pat' : (input.environment ?? 'live');
+    const tokenType = this.policy.tokenType(input.environment);
     const secret = generateToken(this.ctx.config.keyPrefix, tokenType);
     const description = input.description ?? '';
     const key: ApiKey = {
@@ -102,12 +102,12 @@ export class KeyService {
       orgId,
       kind: this.kind,
       tokenType,
-      name: input.name ?? (description.slice(0, 100) || 'Personal access token'),
+      name: input.name ?? (description.slice(0, 100) || this.policy.defaultName),
       description,
       start: displayStart(secret),
       permissions,
       projectIds,
-      ownerUserId: this.kind === 'personal' ? principal.userId : null,
+      ownerUserId: this.policy.ownerOf(principal),
       createdBy: principal.kind === 'session' ? { type: 'user', id: principal.userId! } : { type: 'key', id: principal.keyId! },
       createdAt: now,
       updatedAt: now,
@@ -142,13 +142,9 @@ export class KeyService {
   async list(principal: Principal, query: KeyListQuery): Promise<Page<ApiKey>> {
     requirePermission(principal, this.perms.read);
     if (query.all) requirePermission(principal, this.perms.admin);
-    // A token's listing is its user's own tokens. A credential without a user (an organization key) has none of
-    // its own: it sees every member's tokens if it may administer them, and none otherwise.
-    let ownerUserId: string | undefined;
-    if (this.kind === 'personal' && !query.all) {
-      if (principal.userId !== null) ownerUserId = principal.userId;
-      else if (!principalCan(principal, this.perms.admin)) return { items: [], nextCursor: null };
-    }
+    const listScope = this.policy.listScope(principal, !!query.all, principalCan(principal, this.perms.admin));
+    if (listScope === 'none') return { items: [], nextCursor: null };
+    const ownerUserId = listScope === 'all' ? undefined : listScope.ownerUserId;
     const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
     const byName = query.search !== undefined && query.search !== '';
     const cursorKey = await this.ctx.cursorKey();
@@ -209,9 +205,7 @@ export class KeyService {
     // Catalog and project lookups run before the transaction: they use the shared connection, which on SQLite
     // is the very one the transaction holds, so inside it they would wait forever.
     const permissions = input.permissions !== undefined ? await this.catalog.validate(principal.orgId, input.permissions) : undefined;
-    if (this.kind === 'org' && permissions?.length === 0) {
-      throw new AppError('VALIDATION_FAILED', { message: 'A key needs at least one permission.', details: { field: 'permissions' } });
-    }
+    if (permissions !== undefined) this.policy.assertPermissionsAllowed(permissions);
     const projectIds = input.projectIds !== undefined ? requestedProjects(principal, input.projectIds) : undefined;
     const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? input.expiresAt : futureTime(input.expiresAt, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
@@ -379,15 +373,13 @@ export class KeyService {
   }
 
   /**
-   * Regenerating hands the caller a working secret for the key, so it is bounded like minting one: an
-   * organization key only within the caller's own grant, a personal token only by its own user. Without this a
-   * key allowed only `latchkey:keys:write` could roll the owner key and walk away with `*`.
+   * Regenerating hands the caller a working secret for the key, so it is bounded like minting one: always within
+   * the caller's own grant (assertMayActOn, which every action on a key has already passed), and further as the
+   * kind says (a personal token only by its own user). Without this a key allowed only `latchkey:keys:write`
+   * could roll the owner key and walk away with `*`.
    */
   private assertMayReceiveSecret(principal: Principal, key: ApiKey): void {
-    if (this.kind === 'personal' && key.ownerUserId !== principal.userId) {
-      throw new AppError('PERMISSION_DENIED', { message: 'Only its own user can regenerate a personal token.', details: { required: 'owner' } });
-    }
-    // Bounded by the caller's own grant: assertMayActOn, which every action on a key has already passed.
+    this.policy.assertMayReceiveSecret(principal, key);
   }
 
   /**
@@ -397,18 +389,14 @@ export class KeyService {
    * change, for checking the key as it will be.
    */
   private assertMayActOn(principal: Principal, key: ApiKey): Principal {
-    // One's own token and oneself are bounded by the same user's role, so only the caller's own narrowing matters.
-    const actor = this.kind === 'personal' && key.ownerUserId !== null && key.ownerUserId === principal.userId
-      ? { ...principal, role: null, keyPermissions: principal.keyPermissions ?? ['*'] }
-      : principal;
+    const actor = this.policy.boundingActor(principal, key);
     if (key.id !== principal.keyId) assertMayActOn(actor, key);
     return actor;
   }
 
   private canSee(principal: Principal, key: ApiKey): boolean {
     if (!visibleTo(principal, key)) return false;
-    if (this.kind === 'personal' && key.ownerUserId !== principal.userId && !principalCan(principal, this.perms.admin)) return false;
-    return true;
+    return this.policy.visibleToHolder(principal, key, principalCan(principal, this.perms.admin));
   }
 
   private async load(repos: Repositories, principal: Principal, id: string): Promise<ApiKey> {

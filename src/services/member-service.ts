@@ -103,7 +103,7 @@ export class MemberService {
       assertMayActOnRole(standing, role, 'remove');
       if (role === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
       const tokenIds = await tx.keys.personalKeyIdsOf(orgId, userId);
-      const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal');
+      const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal_token');
       const revoked = tokens.filter((t) => t.revokedAt === null).map((t) => t.id);
       await tx.keys.updateMany(orgId, revoked, { revokedAt: now, updatedAt: now });
       await tx.sessions.deleteForMember(orgId, userId);

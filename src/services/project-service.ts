@@ -1,6 +1,7 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
 import { newId } from '../domain/ids.js';
+import { CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { type Principal, principalSeesProject } from '../domain/principal.js';
 import type { Repositories } from '../storage/repositories.js';
@@ -111,7 +112,8 @@ export class ProjectService {
       await tx.projects.lockExisting(orgId, [id], 'update');
       const project = await this.load(tx, principal, id);
       const keyIds = await tx.keys.keyIdsRestrictedTo(id);
-      const locked = [...(await tx.keys.findManyForUpdate(orgId, keyIds, 'org')), ...(await tx.keys.findManyForUpdate(orgId, keyIds, 'personal'))];
+      const locked: ApiKey[] = [];
+      for (const kind of CREDENTIAL_KIND_NAMES) locked.push(...(await tx.keys.findManyForUpdate(orgId, keyIds, kind)));
       // Read again under the lock: a key whose projects changed before the lock was taken may no longer name this one.
       const keys: ApiKey[] = locked.filter((k) => k.projectIds !== null && k.projectIds.includes(id));
       const events: AuditEventRow[] = [];
@@ -119,7 +121,7 @@ export class ProjectService {
       for (const key of keys) {
         const remaining = (key.projectIds ?? []).filter((p) => p !== id);
         await tx.keys.replaceProjects(orgId, key.id, remaining);
-        const target = { type: key.kind === 'org' ? 'key' : 'token', id: key.id };
+        const target = { type: CREDENTIAL_KINDS[key.kind].noun, id: key.id };
         events.push(auditEvent(orgId, principal, `${target.type}.updated`, target, meta, now, { changed: ['projectIds'], reason: 'project_deleted', projectId: id }));
         if (remaining.length === 0 && key.revokedAt === null) {
           revoked.push(key.id);

@@ -80,7 +80,7 @@ export class SetupService {
     const key: ApiKey = {
       id: newId('key'),
       orgId,
-      kind: 'org',
+      kind: 'org_key',
       tokenType: 'live',
       name: 'Owner key',
       description: 'Created at first run.',

@@ -76,7 +76,7 @@ export async function insertKeys(h: TestApp, count: number, overrides: Partial<A
       const now = h.clock.now();
       const id = newId('key');
       const key: ApiKey = {
-        id, orgId: h.orgId, kind: 'org', tokenType: 'live', name: `bulk ${id.slice(4)}`, description: '',
+        id, orgId: h.orgId, kind: 'org_key', tokenType: 'live', name: `bulk ${id.slice(4)}`, description: '',
         start: displayStart(secret), permissions: ['latchkey:keys:read'], projectIds: null, ownerUserId: null,
         createdBy: { type: 'user', id: h.ownerUserId }, createdAt: now, updatedAt: now, expiresAt: null, enabled: true,
         revokedAt: null, lastUsedAt: null, metadata: null, rateLimit: null, credits: null, ipRanges: null, ...overrides,
