@@ -1,5 +1,6 @@
 import type { ApiKey, KeyStatus } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
+import type { AuditEvent } from '../domain/audit-event.js';
 import { parseCidr } from '../domain/cidr.js';
 import type { CredentialKindPolicy } from '../domain/credential-kind-policy.js';
 import { CREDENTIAL_KINDS, type CredentialKind } from '../domain/credential-kinds.js';
@@ -12,7 +13,6 @@ import { requirePermission } from '../domain/require-permission.js';
 import { visibleTo } from '../domain/visible-to.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { AuditEventRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
 import { futureTime, parseInstant, resolveExpiry } from './expiry.js';
 import { type BulkAction, type CreateKeyInput, toCredits, type UpdateKeyInput } from './key-input.js';
@@ -317,7 +317,7 @@ export class KeyService {
         if (revoked.length > 0) throw new AppError('KEY_REVOKED', { details: { ids: revoked } });
       }
       for (const k of keys) this.assertMayActOn(principal, k);
-      const events: AuditEventRow[] = [];
+      const events: AuditEvent[] = [];
       const results: BulkResult[] = [];
       const event = (name: string, id: string, details?: Record<string, unknown>) =>
         events.push(auditEvent(orgId, principal, `${this.target}.${name}`, { type: this.target, id }, meta, now, details));

@@ -1,11 +1,12 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
+import type { AuditEvent } from '../domain/audit-event.js';
 import { newId } from '../domain/ids.js';
 import { CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { type Principal, principalSeesProject } from '../domain/principal.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { AuditEventRow, ProjectRow } from '../storage/schema.js';
+import type { ProjectRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
 import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
@@ -116,7 +117,7 @@ export class ProjectService {
       for (const kind of CREDENTIAL_KIND_NAMES) locked.push(...(await tx.keys.findManyForUpdate(orgId, keyIds, kind)));
       // Read again under the lock: a key whose projects changed before the lock was taken may no longer name this one.
       const keys: ApiKey[] = locked.filter((k) => k.projectIds !== null && k.projectIds.includes(id));
-      const events: AuditEventRow[] = [];
+      const events: AuditEvent[] = [];
       const revoked: string[] = [];
       for (const key of keys) {
         const remaining = (key.projectIds ?? []).filter((p) => p !== id);
