@@ -5,21 +5,16 @@ import { newId } from '../domain/ids.js';
 import { CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { type Principal, principalSeesProject } from '../domain/principal.js';
+import type { Project as StoredProject } from '../domain/project.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { ProjectRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
 import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
-export interface Project {
-  id: string;
-  name: string;
-  description: string;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A project as the API shows it: the organization is the caller's own, so it is left out. */
+export type Project = Omit<StoredProject, 'orgId'>;
 
 export interface ProjectListQuery {
   limit: number;
@@ -34,8 +29,8 @@ function nameTaken(): AppError {
   return new AppError('NAME_TAKEN', { message: 'A project with that name already exists.', details: { field: 'name' } });
 }
 
-function toProject(row: ProjectRow): Project {
-  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at, updatedAt: row.updated_at };
+function toProject({ orgId: _orgId, ...project }: StoredProject): Project {
+  return project;
 }
 
 /**
@@ -72,7 +67,7 @@ export class ProjectService {
     // The new project would lie outside the caller's own restriction, invisible to it the moment it exists.
     requireOrgWide(principal, 'create projects');
     const now = this.ctx.now();
-    const row: ProjectRow = { id: newId('prj'), org_id: principal.orgId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now };
+    const row: StoredProject = { id: newId('prj'), orgId: principal.orgId, name: input.name, description: input.description ?? '', createdAt: now, updatedAt: now };
     await this.ctx.storage.transaction(async (tx) => {
       await tx.projects.insert(row);
       await tx.audit.insertMany([auditEvent(principal.orgId, principal, 'project.created', { type: 'project', id: row.id }, meta, now, { name: row.name })]);
@@ -85,7 +80,7 @@ export class ProjectService {
     const now = this.ctx.now();
     return this.ctx.storage.transaction(async (tx) => {
       const row = await this.load(tx, principal, id);
-      const patch: Partial<Pick<ProjectRow, 'name' | 'description' | 'updated_at'>> = { updated_at: now };
+      const patch: Partial<Pick<StoredProject, 'name' | 'description' | 'updatedAt'>> = { updatedAt: now };
       if (input.name !== undefined) patch.name = input.name;
       if (input.description !== undefined) patch.description = input.description;
       await tx.projects.update(principal.orgId, id, patch);
@@ -142,7 +137,7 @@ export class ProjectService {
     return result;
   }
 
-  private async load(repos: Repositories, principal: Principal, id: string): Promise<ProjectRow> {
+  private async load(repos: Repositories, principal: Principal, id: string): Promise<StoredProject> {
     const row = principalSeesProject(principal, id) ? await repos.projects.findById(principal.orgId, id) : null;
     if (!row) throw new AppError('NOT_FOUND');
     return row;

@@ -26,7 +26,7 @@ export async function declarePermissions(h: TestApp, names: readonly string[] = 
 
 export async function addProject(h: TestApp, name: string, orgId = h.orgId): Promise<string> {
   const id = newId('prj');
-  await h.storage.repos.projects.insert({ id, org_id: orgId, name, description: '', created_at: h.clock.now(), updated_at: h.clock.now() });
+  await h.storage.repos.projects.insert({ id, orgId, name, description: '', createdAt: h.clock.now(), updatedAt: h.clock.now() });
   return id;
 }
 
