@@ -95,7 +95,7 @@ async function flush(request: FlushRequest): Promise<FlushReport> {
   await lk.ctx.usage.flush();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   let stored = 0;
-  for (const id of request.ids.slice(0, 100)) stored += (await lk.ctx.storage.repos.usage.series(request.orgId, id, 0)).length;
+  for (const id of request.ids.slice(0, 100)) stored += (await lk.ctx.storage.run((repos) => repos.usage.series(request.orgId, id, 0))).length;
   await close();
   return { keys: request.ids.length, seconds: Math.round(seconds * 1000) / 1000, stored };
 }

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   });
   if (config.allowMultipleInstances) {
     app.log.warn(
-      { instanceId: claim.instanceId, otherInstances: claim.others.map((o) => ({ instanceId: o.instance_id, host: o.host, pid: o.pid })) },
+      { instanceId: claim.instanceId, otherInstances: claim.others.map((o) => ({ instanceId: o.instanceId, host: o.host, pid: o.pid })) },
       `LATCHKEY_ALLOW_MULTIPLE_INSTANCES is set (${claim.others.length} other instance(s) running now): each instance has its own key cache and rate limits until multi-instance support lands, so a key revoked, disabled or narrowed on one stays valid on the others until its cache entry ages out (LATCHKEY_KEY_CACHE_TTL_MS), and every instance allows the full rate limit.`,
     );
   }

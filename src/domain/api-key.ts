@@ -1,9 +1,8 @@
+import type { CredentialKind } from './credential-kinds.js';
 import type { KeyStatus } from './key-statuses.js';
 import type { TokenType } from './token-format.js';
 
 export { KEY_STATUSES, type KeyStatus } from './key-statuses.js';
-
-export type KeyKind = 'org' | 'personal';
 
 export interface RateLimitConfig {
   limit: number;
@@ -21,7 +20,7 @@ export interface CreditsState {
 export interface ApiKey {
   id: string;
   orgId: string;
-  kind: KeyKind;
+  kind: CredentialKind;
   tokenType: TokenType;
   name: string;
   description: string;

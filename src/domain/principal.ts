@@ -1,4 +1,5 @@
 import type { CreditsState, RateLimitConfig } from './api-key.js';
+import type { CredentialKind } from './credential-kinds.js';
 import { coveredByAny } from './permission-pattern.js';
 import { ROLE_GRANTS, type Role } from './roles.js';
 
@@ -19,7 +20,8 @@ export const NO_LIMITS: CredentialLimits = Object.freeze({ ipRanges: null, credi
  * A personal token carries both its own permissions and its user's current role: it may do only what both allow.
  */
 export interface Principal {
-  kind: 'session' | 'org_key' | 'personal_token';
+  /** A signed-in user, or the kind of credential presented (the registry's names). */
+  kind: 'session' | CredentialKind;
   orgId: string;
   /** The signed-in user, or the user a personal token belongs to; null for organization keys. */
   userId: string | null;

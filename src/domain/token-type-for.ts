@@ -1,4 +1,3 @@
-import type { KeyKind } from './api-key.js';
 import type { TokenType } from './token-format.js';
 
 /**
@@ -14,13 +13,12 @@ export function isReadPermission(name: string): boolean {
 }
 
 /**
- * The type a new secret of a credential carries (seed 001: `qx_live_`, `qx_test_`, `qx_ro_`, `qx_pat_`). A live
- * organization key holding at least one permission, all of them read permissions, is `ro`; a test key stays `test`
- * (a secret names one type, and for a test key it is the one that keeps it out of production); a personal token is
- * `pat` whatever it holds. A key with no permissions is not read-only, it reads nothing: it stays `live`.
+ * The type a new organization key's secret carries (seed 001: `qx_live_`, `qx_test_`, `qx_ro_`; personal tokens are
+ * always `pat`, in their policy). A live key holding at least one permission, all of them read permissions, is `ro`;
+ * a test key stays `test` (a secret names one type, and for a test key it is the one that keeps it out of
+ * production). A key with no permissions is not read-only, it reads nothing: it stays `live`.
  */
-export function tokenTypeFor(kind: KeyKind, environment: 'live' | 'test' | undefined, permissions: readonly string[]): TokenType {
-  if (kind === 'personal') return 'pat';
+export function orgKeyTokenType(environment: 'live' | 'test' | undefined, permissions: readonly string[]): TokenType {
   if (environment === 'test') return 'test';
   return permissions.length > 0 && permissions.every(isReadPermission) ? 'ro' : 'live';
 }

@@ -1,4 +1,5 @@
 import { keyStatus } from '../domain/api-key.js';
+import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { actsAsOwner, type KeyCreator, type Standing } from '../domain/role-rules.js';
@@ -35,13 +36,13 @@ export async function standingOf(repos: Repositories, orgId: string, actor: Acto
   const key = await repos.keys.findById(orgId, actor.id);
   if (!key || keyStatus(key, now) !== 'active') return null;
   const base = { orgId, keyId: key.id, keyPermissions: key.permissions, projectIds: key.projectIds, expiresAt: key.expiresAt, limits: limitsOf(key) };
-  if (key.kind === 'personal') {
+  if (CREDENTIAL_KINDS[key.kind].cappedByOwnerRole) {
     const role = key.ownerUserId ? await currentRole(repos, orgId, key.ownerUserId) : null;
     if (role === null) return null;
-    const principal: Principal = { ...base, kind: 'personal_token', userId: key.ownerUserId, role };
+    const principal: Principal = { ...base, kind: key.kind, userId: key.ownerUserId, role };
     return { principal, owner: actsAsOwner(principal, null) };
   }
-  const principal: Principal = { ...base, kind: 'org_key', userId: null, role: null };
+  const principal: Principal = { ...base, kind: key.kind, userId: null, role: null };
   const creator: KeyCreator = {
     type: key.createdBy.type,
     role: key.createdBy.type === 'user' ? await currentRole(repos, orgId, key.createdBy.id) : null,

@@ -1,8 +1,8 @@
 import { AppError } from '../domain/app-error.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import type { Principal } from '../domain/principal.js';
-import type { AuditEventRow } from '../storage/schema.js';
-import { requirePermission } from './key-service.js';
+import type { AuditEvent } from '../domain/audit-event.js';
+import { requirePermission } from '../domain/require-permission.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -18,30 +18,13 @@ export interface AuditQuery {
   until?: number;
 }
 
-export interface AuditRecord {
-  id: string;
-  action: string;
-  actor: { type: string; id: string | null };
-  target: { type: string; id: string } | null;
-  ip: string | null;
-  requestId: string | null;
-  createdAt: number;
-  details: Record<string, unknown> | null;
-}
+/** An audit event as the API shows it: the organization is the caller's own, so it is left out. */
+export type AuditRecord = Omit<AuditEvent, 'orgId'>;
 
 const READ = 'latchkey:audit:read';
 
-function toRecord(row: AuditEventRow): AuditRecord {
-  return {
-    id: row.id,
-    action: row.action,
-    actor: { type: row.actor_type, id: row.actor_id },
-    target: row.target_type !== null && row.target_id !== null ? { type: row.target_type, id: row.target_id } : null,
-    ip: row.ip,
-    requestId: row.request_id,
-    createdAt: row.created_at,
-    details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
-  };
+function toRecord({ orgId: _orgId, ...record }: AuditEvent): AuditRecord {
+  return record;
 }
 
 /** Reads the organization's audit trail, newest first. The log spans every project, so it is organization-wide only. */
@@ -54,22 +37,24 @@ export class AuditService {
     const scope = JSON.stringify(['audit', filters.action ?? null, filters.actorId ?? null, filters.targetId ?? null, filters.since ?? null, filters.until ?? null]);
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.audit.list({
-      orgId: principal.orgId,
-      ...(filters.action ? { action: filters.action } : {}),
-      ...(filters.actorId ? { actorId: filters.actorId } : {}),
-      ...(filters.targetId ? { targetId: filters.targetId } : {}),
-      ...(filters.since !== undefined ? { since: filters.since } : {}),
-      ...(filters.until !== undefined ? { until: filters.until } : {}),
-      limit: query.limit + 1,
-      ...(after ? { after } : {}),
-    });
-    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'created', value: last.created_at, id: last.id }), toRecord);
+    const rows = await this.ctx.storage.run((repos) =>
+      repos.audit.list({
+        orgId: principal.orgId,
+        ...(filters.action ? { action: filters.action } : {}),
+        ...(filters.actorId ? { actorId: filters.actorId } : {}),
+        ...(filters.targetId ? { targetId: filters.targetId } : {}),
+        ...(filters.since !== undefined ? { since: filters.since } : {}),
+        ...(filters.until !== undefined ? { until: filters.until } : {}),
+        limit: query.limit + 1,
+        ...(after ? { after } : {}),
+      }),
+    );
+    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'created', value: last.createdAt, id: last.id }), toRecord);
   }
 
   async get(principal: Principal, id: string): Promise<AuditRecord> {
     this.authorize(principal);
-    const row = await this.ctx.storage.repos.audit.findById(principal.orgId, id);
+    const row = await this.ctx.storage.run((repos) => repos.audit.findById(principal.orgId, id));
     if (!row) throw new AppError('NOT_FOUND');
     return toRecord(row);
   }

@@ -4,7 +4,9 @@ import { constantEquals } from '../domain/constant-equals.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { isRole } from '../domain/roles.js';
-import { type CredentialResolver, credentialState } from './credential-resolver.js';
+import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
+import { credentialState } from '../domain/credential-state.js';
+import type { CredentialResolver } from './credential-resolver.js';
 import type { ServiceContext } from './service-context.js';
 
 const CHALLENGE_INVALID = 'Bearer realm="latchkey", error="invalid_token"';
@@ -36,11 +38,11 @@ export class Authenticator {
     if (ipMatcher && (ip === null || !ipMatcher(ip))) throw new AppError('IP_FORBIDDEN');
     if (recordUse) this.recordUse(key.id, key.orgId);
     return {
-      kind: key.kind === 'org' ? 'org_key' : 'personal_token',
+      kind: key.kind,
       orgId: key.orgId,
       userId: key.ownerUserId,
       keyId: key.id,
-      role: key.kind === 'personal' ? ownerRole : null,
+      role: CREDENTIAL_KINDS[key.kind].cappedByOwnerRole ? ownerRole : null,
       keyPermissions: key.permissions,
       projectIds: key.projectIds,
       expiresAt: key.expiresAt,
@@ -56,9 +58,9 @@ export class Authenticator {
   async fromSession(sessionToken: string, csrfToken: string | undefined): Promise<{ principal: Principal; csrfValid: boolean; sessionId: string }> {
     const now = this.ctx.now();
     const id = this.ctx.digest(`session:${sessionToken}`);
-    const session = await this.ctx.storage.repos.sessions.findById(id);
+    const session = await this.ctx.storage.run((repos) => repos.sessions.findById(id));
     if (!session || session.expires_at <= now) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
-    const membership = await this.ctx.storage.repos.memberships.find(session.org_id, session.user_id);
+    const membership = await this.ctx.storage.run((repos) => repos.memberships.find(session.org_id, session.user_id));
     if (!membership || !isRole(membership.role)) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
     const csrfValid = csrfToken !== undefined && constantEquals(this.ctx.digest(`csrf:${csrfToken}`), session.csrf_digest);
     return {

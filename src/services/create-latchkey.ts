@@ -51,8 +51,8 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   });
   const resolver = new CredentialResolver(ctx);
   const catalog = new PermissionCatalog(ctx);
-  const keys = new KeyService(ctx, catalog, 'org');
-  const tokens = new KeyService(ctx, catalog, 'personal');
+  const keys = new KeyService(ctx, catalog, 'org_key');
+  const tokens = new KeyService(ctx, catalog, 'personal_token');
   const authenticator = new Authenticator(ctx, resolver);
   const instance = new InstanceRegistry(ctx);
   let maintenance: NodeJS.Timeout | undefined;

@@ -1,12 +1,9 @@
-import { keyStatus } from '../domain/api-key.js';
 import { createIpMatcher } from '../domain/cidr.js';
 import { isRole } from '../domain/roles.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { parseToken } from '../domain/token-format.js';
 import type { ResolvedKey } from '../ports/key-cache.js';
 import type { ServiceContext } from './service-context.js';
-
-export type CredentialState = 'valid' | 'unknown' | 'revoked' | 'expired' | 'disabled';
 
 /**
  * Turns a presented secret into a resolved key: shape and checksum first (no storage for garbage), then the
@@ -33,11 +30,11 @@ export class CredentialResolver {
       return cached;
     }
     const generation = this.ctx.cache.generation;
-    const found = await this.ctx.storage.repos.keys.findByDigest(digest);
+    const found = await this.ctx.storage.run((repos) => repos.keys.findByDigest(digest));
     if (!found) return null;
     let ownerRole: ResolvedKey['ownerRole'] = null;
     if (found.key.ownerUserId) {
-      const membership = await this.ctx.storage.repos.memberships.find(found.key.orgId, found.key.ownerUserId);
+      const membership = await this.ctx.storage.run((repos) => repos.memberships.find(found.key.orgId, found.key.ownerUserId!));
       ownerRole = membership && isRole(membership.role) ? membership.role : null;
     }
     const resolved: ResolvedKey = {
@@ -50,16 +47,4 @@ export class CredentialResolver {
     this.ctx.cache.set(digest, resolved, generation);
     return resolved;
   }
-}
-
-/** The state of a resolved key at `now`. A personal token whose user left the organization is unknown. */
-export function credentialState(resolved: ResolvedKey | null, now: number): CredentialState {
-  if (!resolved) return 'unknown';
-  if (resolved.key.kind === 'personal' && resolved.ownerRole === null) return 'unknown';
-  const status = keyStatus(resolved.key, now);
-  if (status === 'revoked') return 'revoked';
-  if (status === 'expired') return 'expired';
-  if (resolved.secretExpiresAt !== null && resolved.secretExpiresAt <= now) return 'expired';
-  if (status === 'disabled') return 'disabled';
-  return 'valid';
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBase62 } from '../domain/base62.js';
-import type { InstanceHeartbeatRow } from '../storage/schema.js';
+import type { InstanceHeartbeat } from '../domain/instance-heartbeat.js';
 import type { ServiceContext } from './service-context.js';
 
 /** A heartbeat older than this many intervals belongs to an instance that stopped without saying so. */
@@ -9,11 +9,11 @@ const STALE_AFTER_BEATS = 3;
 /** Start-up refused: another instance is running on the same database. The message says why and what to do. */
 export class InstanceConflictError extends Error {
   constructor(
-    readonly others: InstanceHeartbeatRow[],
+    readonly others: InstanceHeartbeat[],
     now: number,
     staleAfterMs: number,
   ) {
-    const list = others.map((o) => `${o.instance_id} on ${o.host} (pid ${o.pid}), last seen ${Math.round((now - o.last_seen_at) / 1000)} s ago`).join('; ');
+    const list = others.map((o) => `${o.instanceId} on ${o.host} (pid ${o.pid}), last seen ${Math.round((now - o.lastSeenAt) / 1000)} s ago`).join('; ');
     super(
       `Refusing to start: another Latchkey instance is running on this database: ${list}. ` +
         'Latchkey keeps its key cache and rate limits in each process, so a second instance would keep accepting keys ' +
@@ -29,7 +29,7 @@ export class InstanceConflictError extends Error {
 export interface InstanceClaim {
   instanceId: string;
   /** Other live instances, present only when LATCHKEY_ALLOW_MULTIPLE_INSTANCES let this one start beside them. */
-  others: InstanceHeartbeatRow[];
+  others: InstanceHeartbeat[];
 }
 
 /**
@@ -51,15 +51,16 @@ export class InstanceRegistry {
   }
 
   async claim(): Promise<InstanceClaim> {
-    const repo = this.ctx.storage.repos.instances;
     const now = this.ctx.now();
     this.startedAt = now;
-    await repo.removeHeartbeatsOlderThan(now - this.staleAfterMs);
-    await repo.beat(this.row(now));
-    const others = (await repo.heartbeats()).filter((r) => r.instance_id !== this.instanceId && r.last_seen_at >= now - this.staleAfterMs);
-    const older = others.filter((r) => r.started_at < now || (r.started_at === now && r.instance_id < this.instanceId));
+    const others = await this.ctx.storage.run(async ({ instances }) => {
+      await instances.removeHeartbeatsOlderThan(now - this.staleAfterMs);
+      await instances.beat(this.row(now));
+      return (await instances.heartbeats()).filter((r) => r.instanceId !== this.instanceId && r.lastSeenAt >= now - this.staleAfterMs);
+    });
+    const older = others.filter((r) => r.startedAt < now || (r.startedAt === now && r.instanceId < this.instanceId));
     if (older.length > 0 && !this.ctx.config.allowMultipleInstances) {
-      await repo.removeHeartbeat(this.instanceId);
+      await this.ctx.storage.run(({ instances }) => instances.removeHeartbeat(this.instanceId));
       throw new InstanceConflictError(older, now, this.staleAfterMs);
     }
     this.claimed = true;
@@ -68,7 +69,7 @@ export class InstanceRegistry {
 
   startBeating(onError: (error: unknown) => void): void {
     if (!this.claimed || this.timer) return;
-    this.timer = setInterval(() => void this.ctx.storage.repos.instances.beat(this.row(this.ctx.now())).catch(onError), this.ctx.config.instanceHeartbeatMs);
+    this.timer = setInterval(() => void this.ctx.storage.run((repos) => repos.instances.beat(this.row(this.ctx.now()))).catch(onError), this.ctx.config.instanceHeartbeatMs);
     this.timer.unref();
   }
 
@@ -78,10 +79,10 @@ export class InstanceRegistry {
     this.timer = undefined;
     if (!this.claimed) return;
     this.claimed = false;
-    await this.ctx.storage.repos.instances.removeHeartbeat(this.instanceId);
+    await this.ctx.storage.run((repos) => repos.instances.removeHeartbeat(this.instanceId));
   }
 
-  private row(now: number): InstanceHeartbeatRow {
-    return { instance_id: this.instanceId, host: hostname(), pid: process.pid, started_at: this.startedAt, last_seen_at: now };
+  private row(now: number): InstanceHeartbeat {
+    return { instanceId: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt, lastSeenAt: now };
   }
 }

@@ -10,7 +10,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { InvitationRow } from '../storage/schema.js';
 import { type Actor, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import { type Member, memberManager, toMember } from './member-service.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
@@ -123,7 +123,7 @@ export class InvitationService {
     const scope = 'invitations';
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.invitations.listPending(principal.orgId, this.ctx.now(), query.limit + 1, after);
+    const rows = await this.ctx.storage.run((repos) => repos.invitations.listPending(principal.orgId, this.ctx.now(), query.limit + 1, after));
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.id }), toInvitation);
   }
 
@@ -168,7 +168,7 @@ export class InvitationService {
    */
   async acceptWithNewAccount(input: NewAccountInput, meta: RequestMeta): Promise<AcceptedInvitation> {
     const found = await this.pendingByToken(input.token);
-    if (await this.ctx.storage.repos.users.findByEmail(found.email)) throw new AppError('EMAIL_TAKEN');
+    if (await this.ctx.storage.run((repos) => repos.users.findByEmail(found.email))) throw new AppError('EMAIL_TAKEN');
     // Hashed before the transaction: scrypt is slow, and only a valid, pending token gets this far.
     const passwordHash = await hashPassword(input.password, this.ctx.config.passwordHashCost);
     return this.admit(
@@ -188,7 +188,7 @@ export class InvitationService {
     const parsed = parseToken(token, this.ctx.config.tokenFormat);
     // Without a type segment the secret does not say it is an invitation; the lookup by digest decides.
     if (!parsed || (parsed.type !== null && parsed.type !== 'inv')) throw invalid();
-    const found = await this.ctx.storage.repos.invitations.findByDigest(this.ctx.digest(token));
+    const found = await this.ctx.storage.run((repos) => repos.invitations.findByDigest(this.ctx.digest(token)));
     if (!found || !isPending(found, this.ctx.now())) throw invalid();
     return found;
   }

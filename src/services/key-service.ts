@@ -1,22 +1,24 @@
-import type { ApiKey, KeyKind, KeyStatus } from '../domain/api-key.js';
+import type { ApiKey, KeyStatus } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
+import type { AuditEvent } from '../domain/audit-event.js';
 import { parseCidr } from '../domain/cidr.js';
+import type { CredentialKindPolicy } from '../domain/credential-kind-policy.js';
+import { CREDENTIAL_KINDS, type CredentialKind } from '../domain/credential-kinds.js';
 import { assertMayActOn, assertWithinGrant, limitsOf } from '../domain/grant-limits.js';
 import { newId } from '../domain/ids.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { type CredentialLimits, type Principal, principalCan } from '../domain/principal.js';
+import { requirePermission } from '../domain/require-permission.js';
+import { visibleTo } from '../domain/visible-to.js';
 import { displayStart, generateToken } from '../domain/token-format.js';
-import { tokenTypeFor } from '../domain/token-type-for.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { AuditEventRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
 import { futureTime, parseInstant, resolveExpiry } from './expiry.js';
 import { type BulkAction, type CreateKeyInput, toCredits, type UpdateKeyInput } from './key-input.js';
 import type { PermissionCatalog } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
 import type { ServiceContext } from './service-context.js';
-import { visibleTo } from './verify-service.js';
 
 export interface KeyListQuery {
   limit: number;
@@ -56,42 +58,42 @@ const MAX_IP_RANGES = 100;
 const MAX_METADATA_DEPTH = 32;
 
 /**
- * The whole life of an organization key or a personal token. The two kinds share every rule; what differs
- * is who may see one (an organization's keys vs a user's own tokens) and which permission guards it.
+ * The whole life of a credential of one kind (organization keys, personal tokens). Every kind shares these
+ * rules; what differs (who may create one, who sees it, what bounds it, how it is named) is its policy in the
+ * credential-kind registry, so this class never asks which kind it serves.
  */
 export class KeyService {
+  private readonly policy: CredentialKindPolicy;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly catalog: PermissionCatalog,
-    readonly kind: KeyKind,
-  ) {}
+    readonly kind: CredentialKind,
+  ) {
+    this.policy = CREDENTIAL_KINDS[kind];
+  }
 
   private get perms() {
-    return this.kind === 'org'
-      ? { read: 'latchkey:keys:read', write: 'latchkey:keys:write', admin: 'latchkey:keys:write' }
-      : { read: 'latchkey:tokens:read', write: 'latchkey:tokens:write', admin: 'latchkey:tokens:admin' };
+    return this.policy.permissions;
   }
 
   private get target() {
-    return this.kind === 'org' ? 'key' : 'token';
+    return this.policy.noun;
   }
 
   async create(principal: Principal, input: CreateKeyInput, meta: RequestMeta): Promise<KeyWithSecret> {
     requirePermission(principal, this.perms.write);
-    if (this.kind === 'personal' && principal.userId === null) {
-      throw new AppError('PERMISSION_DENIED', { message: 'Personal tokens belong to a user; an organization key cannot create one.', details: { required: 'user' } });
-    }
+    this.policy.assertMayCreate(principal);
     const now = this.ctx.now();
     const orgId = principal.orgId;
-    const inherit = this.kind === 'personal' && input.permissions === undefined;
-    const permissions = inherit
-      ? [...(principal.keyPermissions ?? ['*'])]
-      : await this.catalog.validate(orgId, input.permissions ?? []);
+    const inherited = input.permissions === undefined ? this.policy.inheritedPermissions(principal) : null;
+    const inherit = inherited !== null;
+    const permissions = inherited !== null ? [...inherited] : await this.catalog.validate(orgId, input.permissions ?? []);
     const projectIds = requestedProjects(principal, input.projectIds ?? null);
     const expiresAt = resolveExpiry(input, now);
     validateExtras(input, this.ctx.config.metadataMaxBytes);
 
-    const tokenType = tokenTypeFor(this.kind, input.environment, permissions);
+    const tokenType = this.policy.tokenType(input.environment, permissions);
     const secret = generateToken(this.ctx.config.tokenFormat, tokenType);
     const description = input.description ?? '';
     const key: ApiKey = {
@@ -99,12 +101,12 @@ export class KeyService {
       orgId,
       kind: this.kind,
       tokenType,
-      name: input.name ?? (description.slice(0, 100) || 'Personal access token'),
+      name: input.name ?? (description.slice(0, 100) || this.policy.defaultName),
       description,
       start: displayStart(secret),
       permissions,
       projectIds,
-      ownerUserId: this.kind === 'personal' ? principal.userId : null,
+      ownerUserId: this.policy.ownerOf(principal),
       createdBy: principal.kind === 'session' ? { type: 'user', id: principal.userId! } : { type: 'key', id: principal.keyId! },
       createdAt: now,
       updatedAt: now,
@@ -133,19 +135,15 @@ export class KeyService {
 
   async get(principal: Principal, id: string): Promise<ApiKey> {
     requirePermission(principal, this.perms.read);
-    return this.load(this.ctx.storage.repos, principal, id);
+    return this.ctx.storage.run((repos) => this.load(repos, principal, id));
   }
 
   async list(principal: Principal, query: KeyListQuery): Promise<Page<ApiKey>> {
     requirePermission(principal, this.perms.read);
     if (query.all) requirePermission(principal, this.perms.admin);
-    // A token's listing is its user's own tokens. A credential without a user (an organization key) has none of
-    // its own: it sees every member's tokens if it may administer them, and none otherwise.
-    let ownerUserId: string | undefined;
-    if (this.kind === 'personal' && !query.all) {
-      if (principal.userId !== null) ownerUserId = principal.userId;
-      else if (!principalCan(principal, this.perms.admin)) return { items: [], nextCursor: null };
-    }
+    const listScope = this.policy.listScope(principal, !!query.all, principalCan(principal, this.perms.admin));
+    if (listScope === 'none') return { items: [], nextCursor: null };
+    const ownerUserId = listScope === 'all' ? undefined : listScope.ownerUserId;
     const scope = JSON.stringify([this.kind, query.search ?? null, query.status ?? null, query.projectId ?? null, query.environment ?? null, query.createdBy ?? null, !!query.all]);
     const byName = query.search !== undefined && query.search !== '';
     const cursorKey = await this.ctx.cursorKey();
@@ -154,7 +152,7 @@ export class KeyService {
     if (after && (byName ? after.sort !== 'name' || typeof after.value !== 'string' : after.sort !== 'created' || typeof after.value !== 'number')) {
       throw new AppError('INVALID_CURSOR');
     }
-    const rows = await this.ctx.storage.repos.keys.list({
+    const rows = await this.ctx.storage.run((repos) => repos.keys.list({
       orgId: principal.orgId,
       kind: this.kind,
       ...(query.status ? { status: query.status } : {}),
@@ -167,7 +165,7 @@ export class KeyService {
       now: this.ctx.now(),
       limit: query.limit + 1,
       ...(after ? { after } : {}),
-    });
+    }));
     return pageFrom(
       rows,
       query.limit,
@@ -184,11 +182,11 @@ export class KeyService {
    */
   async usage(principal: Principal, id: string, granularity: UsageGranularity, since: string | undefined): Promise<UsageSeries> {
     requirePermission(principal, this.perms.read);
-    await this.load(this.ctx.storage.repos, principal, id);
+    await this.ctx.storage.run((repos) => this.load(repos, principal, id));
     const unit = granularity === 'day' ? DAY : HOUR;
     const from = since === undefined ? this.ctx.now() - (granularity === 'day' ? 30 * DAY : DAY) : parseInstant(since, 'since');
     await this.ctx.usage.flush();
-    const points = await this.ctx.storage.repos.usage.series(principal.orgId, id, Math.floor(from / unit) * unit);
+    const points = await this.ctx.storage.run((repos) => repos.usage.series(principal.orgId, id, Math.floor(from / unit) * unit));
     const buckets = new Map<number, Record<string, number>>();
     for (const point of points) {
       // Stored buckets are hours; epoch days are UTC days, so a day is the sum of its 24 hours.
@@ -317,7 +315,7 @@ export class KeyService {
         if (revoked.length > 0) throw new AppError('KEY_REVOKED', { details: { ids: revoked } });
       }
       for (const k of keys) this.assertMayActOn(principal, k);
-      const events: AuditEventRow[] = [];
+      const events: AuditEvent[] = [];
       const results: BulkResult[] = [];
       const event = (name: string, id: string, details?: Record<string, unknown>) =>
         events.push(auditEvent(orgId, principal, `${this.target}.${name}`, { type: this.target, id }, meta, now, details));
@@ -373,15 +371,13 @@ export class KeyService {
   }
 
   /**
-   * Regenerating hands the caller a working secret for the key, so it is bounded like minting one: an
-   * organization key only within the caller's own grant, a personal token only by its own user. Without this a
-   * key allowed only `latchkey:keys:write` could roll the owner key and walk away with `*`.
+   * Regenerating hands the caller a working secret for the key, so it is bounded like minting one: always within
+   * the caller's own grant (assertMayActOn, which every action on a key has already passed), and further as the
+   * kind says (a personal token only by its own user). Without this a key allowed only `latchkey:keys:write`
+   * could roll the owner key and walk away with `*`.
    */
   private assertMayReceiveSecret(principal: Principal, key: ApiKey): void {
-    if (this.kind === 'personal' && key.ownerUserId !== principal.userId) {
-      throw new AppError('PERMISSION_DENIED', { message: 'Only its own user can regenerate a personal token.', details: { required: 'owner' } });
-    }
-    // Bounded by the caller's own grant: assertMayActOn, which every action on a key has already passed.
+    this.policy.assertMayReceiveSecret(principal, key);
   }
 
   /**
@@ -391,18 +387,14 @@ export class KeyService {
    * change, for checking the key as it will be.
    */
   private assertMayActOn(principal: Principal, key: ApiKey): Principal {
-    // One's own token and oneself are bounded by the same user's role, so only the caller's own narrowing matters.
-    const actor = this.kind === 'personal' && key.ownerUserId !== null && key.ownerUserId === principal.userId
-      ? { ...principal, role: null, keyPermissions: principal.keyPermissions ?? ['*'] }
-      : principal;
+    const actor = this.policy.boundingActor(principal, key);
     if (key.id !== principal.keyId) assertMayActOn(actor, key);
     return actor;
   }
 
   private canSee(principal: Principal, key: ApiKey): boolean {
     if (!visibleTo(principal, key)) return false;
-    if (this.kind === 'personal' && key.ownerUserId !== principal.userId && !principalCan(principal, this.perms.admin)) return false;
-    return true;
+    return this.policy.visibleToHolder(principal, key, principalCan(principal, this.perms.admin));
   }
 
   private async load(repos: Repositories, principal: Principal, id: string): Promise<ApiKey> {
@@ -441,16 +433,6 @@ async function lockProjects(tx: Repositories, orgId: string, projectIds: readonl
   const existing = new Set(await tx.projects.lockExisting(orgId, projectIds, 'share'));
   const unknown = projectIds.filter((id) => !existing.has(id));
   if (unknown.length > 0) throw new AppError('UNKNOWN_PROJECT', { details: { projectIds: unknown } });
-}
-
-export function requirePermission(principal: Principal, permission: string): void {
-  if (!principalCan(principal, permission)) {
-    throw new AppError('PERMISSION_DENIED', {
-      message: `This credential lacks the ${permission} permission.`,
-      details: { required: permission },
-      headers: { 'www-authenticate': `Bearer realm="latchkey", error="insufficient_scope", scope="${permission}"` },
-    });
-  }
 }
 
 function validateExtras(input: CreateKeyInput | UpdateKeyInput, metadataMaxBytes: number): void {

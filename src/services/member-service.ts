@@ -7,7 +7,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { MemberRow } from '../storage/repositories/membership-repository.js';
 import { actorOfPrincipal, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
@@ -53,13 +53,13 @@ export class MemberService {
     const scope = 'members';
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.memberships.list(principal.orgId, query.limit + 1, after);
+    const rows = await this.ctx.storage.run((repos) => repos.memberships.list(principal.orgId, query.limit + 1, after));
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
   }
 
   async get(principal: Principal, userId: string): Promise<Member> {
     requirePermission(principal, READ);
-    return toMember(await this.load(this.ctx.storage.repos, principal.orgId, userId));
+    return toMember(await this.ctx.storage.run((repos) => this.load(repos, principal.orgId, userId)));
   }
 
   async changeRole(principal: Principal, userId: string, role: Role, meta: RequestMeta): Promise<Member> {
@@ -103,7 +103,7 @@ export class MemberService {
       assertMayActOnRole(standing, role, 'remove');
       if (role === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
       const tokenIds = await tx.keys.personalKeyIdsOf(orgId, userId);
-      const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal');
+      const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal_token');
       const revoked = tokens.filter((t) => t.revokedAt === null).map((t) => t.id);
       await tx.keys.updateMany(orgId, revoked, { revokedAt: now, updatedAt: now });
       await tx.sessions.deleteForMember(orgId, userId);

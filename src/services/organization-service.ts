@@ -19,12 +19,11 @@ export class OrganizationService {
 
   /** A signed-in user's memberships; a key belongs to exactly one organization and sees only that one. */
   async list(principal: Principal): Promise<OrganizationMembership[]> {
-    const repos = this.ctx.storage.repos;
     if (principal.kind === 'session') {
-      const rows = await repos.memberships.listForUser(principal.userId!);
+      const rows = await this.ctx.storage.run((repos) => repos.memberships.listForUser(principal.userId!));
       return rows.map((r) => ({ id: r.org_id, name: r.name, role: r.role as Role, createdAt: r.created_at }));
     }
-    const org = await repos.organizations.findById(principal.orgId);
+    const org = await this.ctx.storage.run((repos) => repos.organizations.findById(principal.orgId));
     if (!org) throw new AppError('NOT_FOUND');
     return [{ id: org.id, name: org.name, role: principal.role, createdAt: org.created_at }];
   }

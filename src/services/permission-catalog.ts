@@ -37,7 +37,7 @@ export class PermissionCatalog {
     const entries: CatalogEntry[] = [];
     for (const [name, description] of Object.entries(MANAGEMENT_PERMISSIONS)) entries.push({ name, description, source: 'latchkey' });
     for (const [name, description] of Object.entries(this.ctx.config.apiPermissions)) entries.push({ name, description, source: 'config' });
-    for (const row of await this.ctx.storage.repos.permissions.list(orgId)) {
+    for (const row of await this.ctx.storage.run((repos) => repos.permissions.list(orgId))) {
       if (!Object.hasOwn(this.ctx.config.apiPermissions, row.name)) entries.push({ name: row.name, description: row.description, source: 'organization' });
     }
     return entries;

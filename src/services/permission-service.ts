@@ -2,7 +2,7 @@ import { AppError } from '../domain/app-error.js';
 import { isWildcard, MANAGEMENT_NAMESPACE, PERMISSION_MAX_LENGTH, PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import type { Principal } from '../domain/principal.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import { type CatalogEntry, type PermissionCatalog, type Presets, presetsOf } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';

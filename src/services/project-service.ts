@@ -1,23 +1,20 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
+import type { AuditEvent } from '../domain/audit-event.js';
 import { newId } from '../domain/ids.js';
+import { CREDENTIAL_KIND_NAMES, CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { type Principal, principalSeesProject } from '../domain/principal.js';
+import type { Project as StoredProject } from '../domain/project.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { AuditEventRow, ProjectRow } from '../storage/schema.js';
 import { auditEvent } from './audit-event.js';
-import { requirePermission } from './key-service.js';
+import { requirePermission } from '../domain/require-permission.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
-export interface Project {
-  id: string;
-  name: string;
-  description: string;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A project as the API shows it: the organization is the caller's own, so it is left out. */
+export type Project = Omit<StoredProject, 'orgId'>;
 
 export interface ProjectListQuery {
   limit: number;
@@ -32,8 +29,8 @@ function nameTaken(): AppError {
   return new AppError('NAME_TAKEN', { message: 'A project with that name already exists.', details: { field: 'name' } });
 }
 
-function toProject(row: ProjectRow): Project {
-  return { id: row.id, name: row.name, description: row.description, createdAt: row.created_at, updatedAt: row.updated_at };
+function toProject({ orgId: _orgId, ...project }: StoredProject): Project {
+  return project;
 }
 
 /**
@@ -49,18 +46,20 @@ export class ProjectService {
     const scope = JSON.stringify(['projects', search ?? null]);
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.repos.projects.list(principal.orgId, {
-      limit: query.limit + 1,
-      only: principal.projectIds,
-      ...(search ? { search } : {}),
-      ...(after ? { after } : {}),
-    });
+    const rows = await this.ctx.storage.run((repos) =>
+      repos.projects.list(principal.orgId, {
+        limit: query.limit + 1,
+        only: principal.projectIds,
+        ...(search ? { search } : {}),
+        ...(after ? { after } : {}),
+      }),
+    );
     return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'name', value: last.name, id: last.id }), toProject);
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
     requirePermission(principal, READ);
-    return toProject(await this.load(this.ctx.storage.repos, principal, id));
+    return toProject(await this.ctx.storage.run((repos) => this.load(repos, principal, id)));
   }
 
   async create(principal: Principal, input: { name: string; description?: string }, meta: RequestMeta): Promise<Project> {
@@ -68,7 +67,7 @@ export class ProjectService {
     // The new project would lie outside the caller's own restriction, invisible to it the moment it exists.
     requireOrgWide(principal, 'create projects');
     const now = this.ctx.now();
-    const row: ProjectRow = { id: newId('prj'), org_id: principal.orgId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now };
+    const row: StoredProject = { id: newId('prj'), orgId: principal.orgId, name: input.name, description: input.description ?? '', createdAt: now, updatedAt: now };
     await this.ctx.storage.transaction(async (tx) => {
       await tx.projects.insert(row);
       await tx.audit.insertMany([auditEvent(principal.orgId, principal, 'project.created', { type: 'project', id: row.id }, meta, now, { name: row.name })]);
@@ -81,7 +80,7 @@ export class ProjectService {
     const now = this.ctx.now();
     return this.ctx.storage.transaction(async (tx) => {
       const row = await this.load(tx, principal, id);
-      const patch: Partial<Pick<ProjectRow, 'name' | 'description' | 'updated_at'>> = { updated_at: now };
+      const patch: Partial<Pick<StoredProject, 'name' | 'description' | 'updatedAt'>> = { updatedAt: now };
       if (input.name !== undefined) patch.name = input.name;
       if (input.description !== undefined) patch.description = input.description;
       await tx.projects.update(principal.orgId, id, patch);
@@ -109,15 +108,16 @@ export class ProjectService {
       await tx.projects.lockExisting(orgId, [id], 'update');
       const project = await this.load(tx, principal, id);
       const keyIds = await tx.keys.keyIdsRestrictedTo(id);
-      const locked = [...(await tx.keys.findManyForUpdate(orgId, keyIds, 'org')), ...(await tx.keys.findManyForUpdate(orgId, keyIds, 'personal'))];
+      const locked: ApiKey[] = [];
+      for (const kind of CREDENTIAL_KIND_NAMES) locked.push(...(await tx.keys.findManyForUpdate(orgId, keyIds, kind)));
       // Read again under the lock: a key whose projects changed before the lock was taken may no longer name this one.
       const keys: ApiKey[] = locked.filter((k) => k.projectIds !== null && k.projectIds.includes(id));
-      const events: AuditEventRow[] = [];
+      const events: AuditEvent[] = [];
       const revoked: string[] = [];
       for (const key of keys) {
         const remaining = (key.projectIds ?? []).filter((p) => p !== id);
         await tx.keys.replaceProjects(orgId, key.id, remaining);
-        const target = { type: key.kind === 'org' ? 'key' : 'token', id: key.id };
+        const target = { type: CREDENTIAL_KINDS[key.kind].noun, id: key.id };
         events.push(auditEvent(orgId, principal, `${target.type}.updated`, target, meta, now, { changed: ['projectIds'], reason: 'project_deleted', projectId: id }));
         if (remaining.length === 0 && key.revokedAt === null) {
           revoked.push(key.id);
@@ -137,7 +137,7 @@ export class ProjectService {
     return result;
   }
 
-  private async load(repos: Repositories, principal: Principal, id: string): Promise<ProjectRow> {
+  private async load(repos: Repositories, principal: Principal, id: string): Promise<StoredProject> {
     const row = principalSeesProject(principal, id) ? await repos.projects.findById(principal.orgId, id) : null;
     if (!row) throw new AppError('NOT_FOUND');
     return row;

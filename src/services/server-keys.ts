@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CursorKey } from '../domain/page.js';
-import type { Storage } from '../storage/storage.js';
+import type { UnitOfWork } from '../storage/unit-of-work.js';
 
 const CURSOR_KEY_NAME = 'cursor-hmac-v1';
 
@@ -9,15 +9,15 @@ const CURSOR_KEY_NAME = 'cursor-hmac-v1';
  * it is stored; without one, a random 32-byte key is generated on first use and stored in the database, where
  * every instance on that database finds the same one. Loaded once; a failed load is retried on the next call.
  */
-export function cursorKeySource(pepper: string | undefined, storage: Storage, now: () => number): () => Promise<CursorKey> {
+export function cursorKeySource(pepper: string | undefined, storage: UnitOfWork, now: () => number): () => Promise<CursorKey> {
   if (pepper) {
     const derived = createHmac('sha256', pepper).update(`latchkey:${CURSOR_KEY_NAME}`).digest();
     return async () => derived;
   }
   let loading: Promise<CursorKey> | undefined;
   return () => {
-    loading ??= storage.repos.serverSecrets
-      .getOrCreate(CURSOR_KEY_NAME, randomBytes(32).toString('base64url'), now())
+    loading ??= storage
+      .run((repos) => repos.serverSecrets.getOrCreate(CURSOR_KEY_NAME, randomBytes(32).toString('base64url'), now()))
       .then((value) => Buffer.from(value, 'base64url'))
       .catch((error: unknown) => {
         loading = undefined;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import type { CursorKey } from '../domain/page.js';
-import type { Storage } from '../storage/storage.js';
+import type { ServiceStorage } from '../storage/unit-of-work.js';
 import type { Clock } from '../ports/clock.js';
 import type { InvalidationBus } from '../ports/invalidation-bus.js';
 import type { KeyCache } from '../ports/key-cache.js';
@@ -10,7 +10,7 @@ import type { UsageRecorder } from '../ports/usage-recorder.js';
 /** The shared collaborators every service is built from; one per running instance. */
 export interface ServiceContext {
   config: Config;
-  storage: Storage;
+  storage: ServiceStorage;
   now: Clock;
   digest: (secret: string) => string;
   cache: KeyCache;

@@ -35,14 +35,15 @@ export class SessionService {
   ) {}
 
   async signIn(input: SignInInput, meta: RequestMeta): Promise<SignInResult> {
-    const repos = this.ctx.storage.repos;
     const cost = this.ctx.config.passwordHashCost;
     const email = input.email.trim().toLowerCase();
-    const user = await repos.users.findByEmail(email);
+    const user = await this.ctx.storage.run((repos) => repos.users.findByEmail(email));
     const passwordOk = await verifyPassword(input.password, user?.password_hash ?? dummyPasswordHash(cost));
     // Looked up for unknown emails too, so the path's work does not depend on whether the account exists.
     const userId = user?.id ?? '';
-    const chosen = input.organizationId ? await repos.memberships.find(input.organizationId, userId) : await repos.memberships.firstForUser(userId);
+    const chosen = await this.ctx.storage.run((repos) =>
+      input.organizationId ? repos.memberships.find(input.organizationId, userId) : repos.memberships.firstForUser(userId),
+    );
     if (!user || !passwordOk) {
       // The caller has proved nothing, so nothing is written into any organization: a stranger who knows a
       // member's email must not be able to fill that organization's audit log. The route logs it instead.
@@ -53,14 +54,14 @@ export class SessionService {
       throw signInFailure('not_a_member', user.id);
     }
     const orgId = chosen.org_id;
-    const organization = await repos.organizations.findById(orgId);
+    const organization = await this.ctx.storage.run((repos) => repos.organizations.findById(orgId));
     if (!organization) throw signInFailure('not_a_member', user.id);
     // A hash made at an older, weaker cost is replaced now that the password is known to be right.
     const upgradedHash = needsRehash(user.password_hash, cost) ? await hashPassword(input.password, cost) : null;
     const now = this.ctx.now();
     const expiresAt = now + this.ctx.config.sessionTtlMs;
     const secrets = this.authenticator.newSessionSecrets();
-    await repos.sessions.deleteExpired(now);
+    await this.ctx.storage.run((repos) => repos.sessions.deleteExpired(now));
     await this.ctx.storage.transaction(async (tx) => {
       if (upgradedHash) await tx.users.setPasswordHash(user.id, upgradedHash);
       await tx.sessions.insert({ id: secrets.sessionId, user_id: user.id, org_id: orgId, csrf_digest: secrets.csrfDigest, created_at: now, expires_at: expiresAt });
@@ -92,13 +93,13 @@ export class SessionService {
    * password, and never in the organization asked for.
    */
   private async auditNotAMember(user: UserRow, meta: RequestMeta): Promise<void> {
-    const home = (await this.ctx.storage.repos.memberships.firstForUser(user.id))?.org_id;
+    const home = (await this.ctx.storage.run((repos) => repos.memberships.firstForUser(user.id)))?.org_id;
     if (!home) return;
     const event = auditEvent(home, { actorType: 'user', actorId: user.id }, 'auth.sign_in_failed', { type: 'user', id: user.id }, meta, this.ctx.now(), {
       email: user.email,
       reason: 'not_a_member',
     });
-    await this.ctx.storage.repos.audit.insertMany([event]);
+    await this.ctx.storage.run((repos) => repos.audit.insertMany([event]));
   }
 }
 

@@ -38,7 +38,7 @@ export class SetupService {
   ) {}
 
   async isInitialized(): Promise<boolean> {
-    return (await this.ctx.storage.repos.organizations.count()) > 0;
+    return (await this.ctx.storage.run((repos) => repos.organizations.count())) > 0;
   }
 
   async initialize(input: SetupInput, meta: RequestMeta = NO_REQUEST): Promise<SetupResult> {
@@ -80,7 +80,7 @@ export class SetupService {
     const key: ApiKey = {
       id: newId('key'),
       orgId,
-      kind: 'org',
+      kind: 'org_key',
       tokenType: 'live',
       name: 'Owner key',
       description: 'Created at first run.',

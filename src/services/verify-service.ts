@@ -1,9 +1,11 @@
 import type { ApiKey } from '../domain/api-key.js';
+import { credentialState } from '../domain/credential-state.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { evaluatePermissionQuery, type PermissionQuery } from '../domain/permission-query.js';
 import type { Principal } from '../domain/principal.js';
 import { ROLE_GRANTS } from '../domain/roles.js';
-import { type CredentialResolver, credentialState } from './credential-resolver.js';
+import { visibleTo } from '../domain/visible-to.js';
+import type { CredentialResolver } from './credential-resolver.js';
 import type { ResolvedKey } from '../ports/key-cache.js';
 import type { RateDecision } from '../ports/rate-limiter.js';
 import type { ServiceContext } from './service-context.js';
@@ -84,7 +86,7 @@ export class VerifyService {
       if (!decision.allowed) return done('RATE_LIMITED', decision);
     }
     if (key.credits) {
-      const remaining = await this.ctx.storage.repos.keys.consumeCredit(key.id, now);
+      const remaining = await this.ctx.storage.run((repos) => repos.keys.consumeCredit(key.id, now));
       // The cached copy keeps the last count storage reported, so answers that spend nothing (rate-limited,
       // forbidden) show that count rather than the one loaded with the key.
       key.credits.remaining = remaining ?? 0;
@@ -97,10 +99,4 @@ export class VerifyService {
 
 function notFound(): VerifyResult {
   return { valid: false, code: 'NOT_FOUND', key: null, rateLimit: null, creditsRemaining: null };
-}
-
-/** A project-restricted caller sees only keys confined within its own projects. */
-export function visibleTo(caller: Principal, key: ApiKey): boolean {
-  if (caller.projectIds === null) return true;
-  return key.projectIds !== null && key.projectIds.every((id) => caller.projectIds!.includes(id));
 }

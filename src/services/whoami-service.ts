@@ -27,11 +27,12 @@ export class WhoamiService {
   ) {}
 
   async describe(principal: Principal): Promise<Whoami> {
-    const repos = this.ctx.storage.repos;
-    const org = await repos.organizations.findById(principal.orgId);
+    const { org, user, key } = await this.ctx.storage.run(async (repos) => ({
+      org: await repos.organizations.findById(principal.orgId),
+      user: principal.userId ? await repos.users.findById(principal.userId) : null,
+      key: principal.keyId ? await repos.keys.findById(principal.orgId, principal.keyId) : null,
+    }));
     if (!org) throw new AppError('AUTH_INVALID');
-    const user = principal.userId ? await repos.users.findById(principal.userId) : null;
-    const key = principal.keyId ? await repos.keys.findById(principal.orgId, principal.keyId) : null;
     const rolePermissions = principal.role ? await this.expandRole(principal.orgId, principal.role) : null;
     const keyPermissions = principal.keyPermissions ? [...principal.keyPermissions] : null;
     return {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../domain/app-error.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
@@ -8,6 +9,9 @@ import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
 import { StorageHealth } from './storage-health.js';
 import { DEFAULT_STORAGE_TIMEOUTS } from './storage-timeouts.js';
+import { TransactionMisuseError } from './transaction-misuse-error.js';
+import { transactionGuardedDialect } from './transaction-guarded-dialect.js';
+import type { ServiceStorage } from './unit-of-work.js';
 
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -17,19 +21,23 @@ export interface StorageSettings {
 }
 
 /**
- * The one door to persistence. Services see repositories and transactions, never SQL, and never learn which
+ * The one door to persistence. Services see units of work (ServiceStorage), never SQL, and never learn which
  * database is underneath. Every statement passes through a fault-aware driver, so a database that is down,
  * frozen or out of resources surfaces as STORAGE_UNAVAILABLE (503) from any repository call, in a transaction or
- * not, and `health` knows since when storage has been failing.
+ * not, and `health` knows since when storage has been failing. Inside a transaction only its own repositories
+ * work: any other checkout of a connection from inside it throws TransactionMisuseError at once (on SQLite it
+ * would otherwise wait for ever for the connection the transaction holds).
  */
-export class Storage {
-  readonly repos: Repositories;
+export class Storage implements ServiceStorage {
   readonly health = new StorageHealth();
   private readonly db: Kysely<Database>;
   private probing = false;
   private lastProbe = 0;
 
   private readonly policy: FaultPolicy;
+  private readonly shared: Repositories;
+  /** Set for the async context of a transaction's work, which is how a checkout from inside one is recognised. */
+  private readonly insideTransaction = new AsyncLocalStorage<true>();
 
   constructor(
     private readonly adapter: DialectAdapter,
@@ -41,12 +49,29 @@ export class Storage {
       health: this.health,
       acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
     };
-    this.db = new Kysely<Database>({ dialect: faultAwareDialect(adapter.dialect, this.policy) });
-    this.repos = bindRepositories(this.db, adapter.features);
+    const guarded = transactionGuardedDialect(faultAwareDialect(adapter.dialect, this.policy), () => {
+      if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+    });
+    this.db = new Kysely<Database>({ dialect: guarded });
+    this.shared = bindRepositories(this.db, adapter.features);
+  }
+
+  /**
+   * The repositories on the shared connection pool, for tests and tools that inspect storage directly. Services
+   * get ServiceStorage, which has no such member; used from inside a transaction these throw like `run`.
+   */
+  get repos(): Repositories {
+    return this.shared;
   }
 
   get dialectName(): 'sqlite' | 'postgres' {
     return this.adapter.name;
+  }
+
+  /** Statements that commit one by one on the shared pool; refused from inside a transaction. */
+  async run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+    return work(this.shared);
   }
 
   /**
@@ -56,7 +81,11 @@ export class Storage {
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(bindRepositories(trx, this.adapter.features)));
+      if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+      // The context is entered only once the transaction holds its connection, so its own checkout is not refused.
+      return await this.db
+        .transaction()
+        .execute((trx) => this.insideTransaction.run(true, () => work(bindRepositories(trx, this.adapter.features))));
     } catch (error) {
       if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
       if (this.adapter.isForeignKeyViolation(error)) throw new AppError('CONCURRENT_CHANGE', { cause: error });

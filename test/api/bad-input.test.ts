@@ -51,7 +51,7 @@ for (const database of TEST_DATABASES) {
         unsigned({ s: 'created', v: '1e400', i: 'evt_aaaaaaaaaaaaaaaaaaaa', f: auditScope }),
         unsigned({ s: 'email', v: 'a\u0000b', i: 'usr_aaaaaaaaaaaaaaaaaaaa', f: 'members' }),
         unsigned({ s: 'name', v: 'x\u0000', i: 'prj_aaaaaaaaaaaaaaaaaaaa', f: JSON.stringify(['projects', null]) }),
-        unsigned({ s: 'created', v: 1, i: 'key_\u0000aaaaaaaaaaaaaaaaaaa', f: JSON.stringify(['org', null, null, null, null, null, false]) }),
+        unsigned({ s: 'created', v: 1, i: 'key_\u0000aaaaaaaaaaaaaaaaaaa', f: JSON.stringify(['org_key', null, null, null, null, null, false]) }),
         'abc',
         '1e400',
         `${unsigned({ s: 'created', v: 1, i: 'evt_aaaaaaaaaaaaaaaaaaaa' })}.${'A'.repeat(22)}`,

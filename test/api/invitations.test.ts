@@ -75,13 +75,13 @@ for (const database of TEST_DATABASES) {
       assert.deepEqual([again.statusCode, again.json().error.code], [404, 'INVITATION_INVALID']);
 
       const [createdRow] = await auditRows(h, 'invitation.created');
-      assert.deepEqual([createdRow?.actor_type, createdRow?.actor_id, createdRow?.target_id], ['key', ownerKeyId, body.id]);
-      assert.deepEqual(JSON.parse(createdRow!.details!), { email: 'ann@acme.test', role: 'member', expiresAt: h.clock.now() - 1000 + 7 * DAY });
+      assert.deepEqual([createdRow?.actor.type, createdRow?.actor.id, createdRow?.target?.id], ['key', ownerKeyId, body.id]);
+      assert.deepEqual(createdRow!.details!, { email: 'ann@acme.test', role: 'member', expiresAt: h.clock.now() - 1000 + 7 * DAY });
       const [acceptedRow] = await auditRows(h, 'invitation.accepted');
-      assert.deepEqual([acceptedRow?.actor_type, acceptedRow?.actor_id, acceptedRow?.target_id], ['user', member.userId, body.id]);
-      assert.deepEqual(JSON.parse(acceptedRow!.details!), { email: 'ann@acme.test', role: 'member', invitedBy: { type: 'key', id: ownerKeyId }, userCreated: true });
-      const added = (await auditRows(h, 'member.added')).find((r) => r.target_id === member.userId);
-      assert.deepEqual(JSON.parse(added!.details!), { email: 'ann@acme.test', role: 'member', invitationId: body.id, userCreated: true });
+      assert.deepEqual([acceptedRow?.actor.type, acceptedRow?.actor.id, acceptedRow?.target?.id], ['user', member.userId, body.id]);
+      assert.deepEqual(acceptedRow!.details!, { email: 'ann@acme.test', role: 'member', invitedBy: { type: 'key', id: ownerKeyId }, userCreated: true });
+      const added = (await auditRows(h, 'member.added')).find((r) => r.target?.id === member.userId);
+      assert.deepEqual(added!.details!, { email: 'ann@acme.test', role: 'member', invitationId: body.id, userCreated: true });
       for (const row of [createdRow, acceptedRow, added]) assert.ok(!JSON.stringify(row).includes(body.token) && !JSON.stringify(row).includes(PASSWORD));
     });
 
@@ -136,7 +136,7 @@ for (const database of TEST_DATABASES) {
       assert.deepEqual(await h.storage.repos.users.findById(bob), before);
       assert.equal((await signIn(h, 'bob@acme.test', PASSWORD, beta.orgId)).response.json().role, 'member');
       const [row] = await auditRows(h, 'invitation.accepted', beta.orgId);
-      assert.equal(JSON.parse(row!.details!).userCreated, false);
+      assert.equal(row!.details!.userCreated, false);
       assert.equal((await sessionCall(h, session, 'POST', '/v1/invitations/accept', { token })).json().error.code, 'INVITATION_INVALID');
     });
 
@@ -298,7 +298,7 @@ for (const database of TEST_DATABASES) {
       assert.equal((await acceptNew(h, first.json().token)).json().error.code, 'INVITATION_INVALID');
       assert.deepEqual((await pending(h)).map((i) => i.email), ['b@acme.test', 'boss@acme.test', 'c@acme.test']);
       const [revokedRow] = await auditRows(h, 'invitation.revoked');
-      assert.deepEqual([revokedRow?.target_id, JSON.parse(revokedRow!.details!)], [first.json().id, { email: 'x@acme.test', role: 'viewer' }]);
+      assert.deepEqual([revokedRow?.target?.id, revokedRow!.details!], [first.json().id, { email: 'x@acme.test', role: 'viewer' }]);
       // A revoked invitation no longer blocks a new one; an hour later the pending ones have expired.
       assert.equal((await h.call('POST', '/v1/invitations', h.ownerKey, { email: 'x@acme.test', role: 'viewer' })).statusCode, 201);
       h.clock.advance(3_600_000);

@@ -47,7 +47,7 @@ for (const database of TEST_DATABASES) {
       const created = (await h.call('POST', '/v1/keys', h.ownerKey, { name: 'k', permissions: ['latchkey:keys:read'] })).json();
       const row = await h.storage.repos.keys.findByDigest(h.latchkey.ctx.digest(created.secret));
       assert.equal(row?.key.id, created.id);
-      const dump = JSON.stringify(await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', now: h.clock.now(), limit: 10 }));
+      const dump = JSON.stringify(await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', now: h.clock.now(), limit: 10 }));
       assert.ok(!dump.includes(created.secret.slice(12)));
     });
   });

@@ -39,7 +39,7 @@ function failNthWrite(n: number): { arm(): void; writes(): number; restore(): vo
 }
 
 async function snapshot(h: TestApp, ids: string[]) {
-  const keys = await h.storage.repos.keys.findManyByIds(h.orgId, ids, 'org');
+  const keys = await h.storage.repos.keys.findManyByIds(h.orgId, ids, 'org_key');
   const audit = await h.storage.repos.audit.list({ orgId: h.orgId, limit: 1000 });
   return { keys: keys.sort((a, b) => a.id.localeCompare(b.id)), audit: audit.length };
 }

@@ -12,7 +12,7 @@ async function bulk(h: TestApp, body: Record<string, unknown>, caller = h.ownerK
 
 /** Every key of the organization as stored, by id, for before/after comparisons. */
 async function snapshot(h: TestApp, orgId = h.orgId): Promise<Map<string, ApiKey>> {
-  const keys = await h.storage.repos.keys.list({ orgId, kind: 'org', now: h.clock.now(), limit: 10_000 });
+  const keys = await h.storage.repos.keys.list({ orgId, kind: 'org_key', now: h.clock.now(), limit: 10_000 });
   return new Map(keys.map((k) => [k.id, k]));
 }
 

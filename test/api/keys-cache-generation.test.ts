@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { CredentialResolver, credentialState } from '../../src/services/credential-resolver.js';
+import type { ApiKey } from '../../src/domain/api-key.js';
+import { credentialState } from '../../src/domain/credential-state.js';
+import { CredentialResolver } from '../../src/services/credential-resolver.js';
 import { createKey, verify } from '../helpers/key-fixtures.js';
 import { addMember, sessionCall, signIn } from '../helpers/org-fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';

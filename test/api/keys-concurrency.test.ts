@@ -76,7 +76,7 @@ for (const database of TEST_DATABASES) {
         if (response.statusCode === 200) landed++;
         else assert.deepEqual([response.statusCode, errorCode(response)], [409, 'KEY_REVOKED'], response.body);
       }
-      const stored = await h.storage.repos.keys.findManyByIds(h.orgId, ids, 'org');
+      const stored = await h.storage.repos.keys.findManyByIds(h.orgId, ids, 'org_key');
       for (const key of stored) {
         assert.notEqual(key.revokedAt, null);
         // The revoke stamps updatedAt with revokedAt; a write after it would have moved updatedAt on.
@@ -108,7 +108,7 @@ for (const database of TEST_DATABASES) {
           assert.ok(['UNKNOWN_PROJECT', 'CONCURRENT_CHANGE'].includes(errorCode(response)), response.body);
         }
       }
-      const all = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', now: h.clock.now(), limit: 1000 });
+      const all = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', now: h.clock.now(), limit: 1000 });
       for (const key of all) {
         assert.ok(!(key.projectIds ?? []).includes(p), `${key.name} still names the deleted project`);
         if (key.projectIds !== null && key.projectIds.length === 0) assert.notEqual(key.revokedAt, null, `${key.name} is live with no project`);

@@ -110,7 +110,7 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const limitsBody = (l: { ipRanges: string[] | null; credits: Credits; rateLimit: Rate }) => ({ ipRanges: l.ipRanges, credits: l.credits, rateLimit: l.rateLimit });
 
 async function orgKeyCount(h: TestApp): Promise<number> {
-  return (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', now: h.clock.now(), limit: 10_000 })).length;
+  return (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', now: h.clock.now(), limit: 10_000 })).length;
 }
 
 for (const database of TEST_DATABASES) {

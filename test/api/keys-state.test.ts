@@ -24,7 +24,7 @@ for (const database of TEST_DATABASES) {
       assert.equal(rename.statusCode, 409);
       assert.equal(errorCode(rename), 'NAME_TAKEN');
       assert.equal((await storedKey(h, other.id))?.name, 'other');
-      const listed = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', search: 'deploy', now: h.clock.now(), limit: 10 });
+      const listed = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', search: 'deploy', now: h.clock.now(), limit: 10 });
       assert.deepEqual(listed.map((k) => k.id), [first.id]);
 
       // A disabled key still holds its name; only revocation frees it.
@@ -35,7 +35,7 @@ for (const database of TEST_DATABASES) {
       assert.notEqual(reused.id, first.id);
       const renamedToo = await h.call('PATCH', `/v1/keys/${other.id}`, h.ownerKey, { name: 'Deploy bot' });
       assert.equal(errorCode(renamedToo), 'NAME_TAKEN');
-      const all = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', search: 'deploy bot', now: h.clock.now(), limit: 10 });
+      const all = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', search: 'deploy bot', now: h.clock.now(), limit: 10 });
       assert.deepEqual(all.map((k) => [k.id, k.revokedAt !== null]).sort(), [[first.id, true], [reused.id, false]].sort());
     });
 

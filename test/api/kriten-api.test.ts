@@ -37,7 +37,7 @@ describe('Kriten API not mounted', () => {
         assert.equal(response.statusCode, 404, `${method} ${url}`);
         assert.equal(errorCode(response), 'NOT_FOUND');
       }
-      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal', now: h.clock.now(), limit: 10 })).length, 0);
+      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal_token', now: h.clock.now(), limit: 10 })).length, 0);
     });
   }
 });
@@ -58,8 +58,8 @@ for (const database of TEST_DATABASES) {
       assert.equal(token.created_at, token.updated_at);
 
       const stored = await storedKey(h, token.id);
-      assert.deepEqual([stored?.kind, stored?.tokenType, stored?.ownerUserId, stored?.expiresAt, stored?.description], ['personal', 'pat', alice.userId, Date.parse('2027-09-13T13:54:06Z'), 'My personal API Token']);
-      assert.equal((await auditRows(h, 'token.created')).filter((e) => e.target_id === token.id).length, 1);
+      assert.deepEqual([stored?.kind, stored?.tokenType, stored?.ownerUserId, stored?.expiresAt, stored?.description], ['personal_token', 'pat', alice.userId, Date.parse('2027-09-13T13:54:06Z'), 'My personal API Token']);
+      assert.equal((await auditRows(h, 'token.created')).filter((e) => e.target?.id === token.id).length, 1);
 
       // The secret has no type segment; its row says it is a personal token.
       const answer = await verify(h, { key: token.key });
@@ -139,8 +139,8 @@ for (const database of TEST_DATABASES) {
       assert.equal(deleted.statusCode, 204, deleted.body);
       assert.equal(await storedKey(h, token.id), null);
       assert.equal((await verify(h, { key: token.key })).code, 'NOT_FOUND');
-      assert.equal((await auditRows(h, 'token.updated')).filter((e) => e.target_id === token.id).length, 1);
-      assert.equal((await auditRows(h, 'token.deleted')).filter((e) => e.target_id === token.id).length, 1);
+      assert.equal((await auditRows(h, 'token.updated')).filter((e) => e.target?.id === token.id).length, 1);
+      assert.equal((await auditRows(h, 'token.deleted')).filter((e) => e.target?.id === token.id).length, 1);
     });
 
     it('the service\'s rules hold: an organization key cannot create one, bad input is a 400, no credential a 401', async (t) => {
@@ -155,7 +155,7 @@ for (const database of TEST_DATABASES) {
         assert.equal(bad.statusCode, 400, `${JSON.stringify(body)}: ${bad.body}`);
       }
       assert.equal((await h.call('GET', BASE, null)).statusCode, 401);
-      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal', now: h.clock.now(), limit: 10 })).length, 0);
+      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal_token', now: h.clock.now(), limit: 10 })).length, 0);
     });
   });
 }

@@ -20,13 +20,13 @@ for (const database of TEST_DATABASES) {
       assert.equal((await h.storage.repos.organizations.findById(beta.id))?.name, 'Beta');
       assert.equal((await h.storage.repos.memberships.find(beta.id, h.ownerUserId))?.role, 'owner');
       const [founded] = await auditRows(h, 'organization.created', beta.id);
-      assert.deepEqual([founded?.actor_type, founded?.actor_id, founded?.target_id], ['user', h.ownerUserId, beta.id]);
+      assert.deepEqual([founded?.actor.type, founded?.actor.id, founded?.target?.id], ['user', h.ownerUserId, beta.id]);
       // Beta's log is Beta's: it names no other organization (it used to carry the founding session's org id).
-      assert.deepEqual(JSON.parse(founded!.details!), { name: 'Beta' });
+      assert.deepEqual(founded!.details!, { name: 'Beta' });
       const betaLog = await h.storage.repos.audit.list({ orgId: beta.id, limit: 200 });
       assert.ok(betaLog.length >= 2);
       assert.ok(!JSON.stringify(betaLog).includes(h.orgId), 'no row in Beta mentions Acme');
-      assert.equal((await auditRows(h, 'member.added', beta.id))[0]?.target_id, h.ownerUserId);
+      assert.equal((await auditRows(h, 'member.added', beta.id))[0]?.target?.id, h.ownerUserId);
 
       const mine = await sessionCall(h, home, 'GET', '/v1/organizations');
       assert.deepEqual(mine.json().items.map((o: { name: string; role: string }) => [o.name, o.role]), [['Acme', 'owner'], ['Beta', 'owner']]);
@@ -55,8 +55,8 @@ for (const database of TEST_DATABASES) {
       assert.equal(refused.json().error.code, 'INVALID_SIGN_IN');
       // The password was right, so the attempt is recorded, as the user, in the user's own organization.
       const [failure] = await auditRows(h, 'auth.sign_in_failed');
-      assert.equal(JSON.parse(failure!.details!).reason, 'not_a_member');
-      assert.deepEqual([failure!.actor_type, failure!.actor_id], ['user', ann.response.json().user.id]);
+      assert.equal(failure!.details!.reason, 'not_a_member');
+      assert.deepEqual([failure!.actor.type, failure!.actor.id], ['user', ann.response.json().user.id]);
       assert.equal((await auditRows(h, 'auth.sign_in_failed', beta.id)).length, 0);
 
       const annOrgs = await sessionCall(h, ann, 'GET', '/v1/organizations');

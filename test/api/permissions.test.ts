@@ -40,8 +40,8 @@ for (const database of TEST_DATABASES) {
       assert.deepEqual(presets.admin.sort(), ['deploy', 'reports:read', 'tests:admin', 'tests:read', 'tests:write']);
 
       const [row] = await auditRows(h, 'permission.created');
-      assert.equal(row?.target_type, 'permission');
-      assert.deepEqual((await auditRows(h, 'permission.created')).map((r) => r.target_id).sort(), ['tests:admin', 'tests:read', 'tests:write']);
+      assert.equal(row?.target?.type, 'permission');
+      assert.deepEqual((await auditRows(h, 'permission.created')).map((r) => r.target?.id).sort(), ['tests:admin', 'tests:read', 'tests:write']);
     });
 
     it('refuses names that are taken, malformed, wildcards or in the latchkey: namespace, storing nothing', async (t) => {
@@ -93,7 +93,7 @@ for (const database of TEST_DATABASES) {
       assert.deepEqual(await declared(h), []);
       assert.equal((await h.call('DELETE', '/v1/permissions/tests:read', h.ownerKey)).statusCode, 404);
       const [row] = await auditRows(h, 'permission.deleted');
-      assert.equal(row?.target_id, 'tests:read');
+      assert.equal(row?.target?.id, 'tests:read');
       const grant = await h.call('POST', '/v1/keys', h.ownerKey, { name: 'k', permissions: ['tests:read'] });
       assert.equal(grant.json().error.code, 'UNKNOWN_PERMISSION');
     });

@@ -38,7 +38,7 @@ for (const database of TEST_DATABASES) {
       assert.equal(await h.storage.repos.sessions.findById(token), null);
 
       const [row] = await auditRows(h, 'auth.sign_in');
-      assert.deepEqual([row?.actor_type, row?.actor_id, row?.target_id], ['user', h.ownerUserId, h.ownerUserId]);
+      assert.deepEqual([row?.actor.type, row?.actor.id, row?.target?.id], ['user', h.ownerUserId, h.ownerUserId]);
       assert.ok(!JSON.stringify(row).includes(OWNER_PASSWORD) && !JSON.stringify(row).includes(token));
     });
 
@@ -92,7 +92,7 @@ for (const database of TEST_DATABASES) {
       const ok = await sessionCall(h, session, 'POST', '/v1/projects', { name: 'With token' });
       assert.equal(ok.statusCode, 201);
       const [row] = await auditRows(h, 'project.created');
-      assert.deepEqual([row?.actor_type, row?.actor_id], ['user', h.ownerUserId]);
+      assert.deepEqual([row?.actor.type, row?.actor.id], ['user', h.ownerUserId]);
     });
 
     it('signs out: the session row goes, the cookie is cleared, and the cookie no longer works', async (t) => {
@@ -117,7 +117,7 @@ for (const database of TEST_DATABASES) {
       assert.equal(after.statusCode, 401);
       assert.equal(after.json().error.code, 'AUTH_INVALID');
       const [row] = await auditRows(h, 'auth.sign_out');
-      assert.equal(row?.actor_id, h.ownerUserId);
+      assert.equal(row?.actor.id, h.ownerUserId);
     });
 
     it('ends a session at its expiry', async (t) => {
@@ -147,7 +147,7 @@ for (const database of TEST_DATABASES) {
 
       // An anonymous caller who knows a member's email cannot write into that member's organization.
       assert.equal((await auditRows(h, 'auth.sign_in_failed')).length, 0);
-      assert.equal((await h.storage.repos.audit.list({ orgId: h.orgId, limit: 200 })).filter((r) => r.actor_type === 'anonymous').length, 0);
+      assert.equal((await h.storage.repos.audit.list({ orgId: h.orgId, limit: 200 })).filter((r) => r.actor.type === 'anonymous').length, 0);
       assert.equal((await auditRows(h, 'auth.sign_in')).length, 0);
 
       // The operator sees each failure in the log, at warn, without the password.

@@ -17,7 +17,7 @@ async function memberWithToken(h: TestApp, email: string, role: 'owner' | 'admin
 }
 
 async function tokenCount(h: TestApp): Promise<number> {
-  return (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal', now: h.clock.now(), limit: 1000 })).length;
+  return (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'personal_token', now: h.clock.now(), limit: 1000 })).length;
 }
 
 for (const database of TEST_DATABASES) {
@@ -28,7 +28,7 @@ for (const database of TEST_DATABASES) {
       const { token, session } = await memberWithToken(h, 'mia@acme.test', 'member');
       assert.deepEqual(token.permissions, ['*']);
       assert.equal((await h.call('GET', '/v1/keys', token.secret)).statusCode, 200);
-      const keysBefore = (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', now: h.clock.now(), limit: 100 })).length;
+      const keysBefore = (await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', now: h.clock.now(), limit: 100 })).length;
       for (const [method, url, body, permission] of [
         ['POST', '/v1/keys', { name: 'nope', permissions: ['latchkey:keys:read'] }, 'latchkey:keys:write'],
         ['POST', '/v1/keys/verify', { key: h.ownerKey }, 'latchkey:keys:verify'],
@@ -39,7 +39,7 @@ for (const database of TEST_DATABASES) {
         assert.equal(errorCode(response), 'PERMISSION_DENIED');
         assert.equal(response.headers['www-authenticate'], `Bearer realm="latchkey", error="insufficient_scope", scope="${permission}"`);
       }
-      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org', now: h.clock.now(), limit: 100 })).length, keysBefore);
+      assert.equal((await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'org_key', now: h.clock.now(), limit: 100 })).length, keysBefore);
 
       // Asking for more than the role allows is an escalation, whether by session or by token; nothing is created.
       const count = await tokenCount(h);

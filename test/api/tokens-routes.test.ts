@@ -32,10 +32,10 @@ for (const database of TEST_DATABASES) {
       assert.match(token.secret, /^lk_pat_[A-Za-z0-9]{38}$/);
       assert.deepEqual(
         [token.kind, token.environment, token.name, token.description, token.permissions, token.ownerUserId, token.createdBy, token.status, token.expiresAt],
-        ['personal', 'pat', 'laptop CLI', 'laptop CLI', ['*'], alice.userId, { type: 'user', id: alice.userId }, 'active', null],
+        ['personal_token', 'pat', 'laptop CLI', 'laptop CLI', ['*'], alice.userId, { type: 'user', id: alice.userId }, 'active', null],
       );
       const stored = await storedKey(h, token.id);
-      assert.deepEqual([stored?.kind, stored?.ownerUserId, stored?.permissions], ['personal', alice.userId, ['*']]);
+      assert.deepEqual([stored?.kind, stored?.ownerUserId, stored?.permissions], ['personal_token', alice.userId, ['*']]);
 
       const explicit = await createToken(h, alice.session, {
         name: 'ci', description: 'reads keys', permissions: ['latchkey:keys:read'], expiresIn: '30d', enabled: false,

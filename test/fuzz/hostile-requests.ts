@@ -317,8 +317,8 @@ function forgedCursor(g: Gen): string {
 
 /** The scope each listing bound its cursors to with no filters, when cursors were unsigned JSON. */
 const UNFILTERED_SCOPES: Record<string, string> = {
-  '/v1/keys': JSON.stringify(['org', null, null, null, null, null, false]),
-  '/v1/tokens': JSON.stringify(['personal', null, null, null, null, null, false]),
+  '/v1/keys': JSON.stringify(['org_key', null, null, null, null, null, false]),
+  '/v1/tokens': JSON.stringify(['personal_token', null, null, null, null, null, false]),
   '/v1/projects': JSON.stringify(['projects', null]),
   '/v1/members': 'members',
   '/v1/audit': JSON.stringify(['audit', null, null, null, null, null]),

@@ -26,7 +26,7 @@ export async function declarePermissions(h: TestApp, names: readonly string[] = 
 
 export async function addProject(h: TestApp, name: string, orgId = h.orgId): Promise<string> {
   const id = newId('prj');
-  await h.storage.repos.projects.insert({ id, org_id: orgId, name, description: '', created_at: h.clock.now(), updated_at: h.clock.now() });
+  await h.storage.repos.projects.insert({ id, orgId, name, description: '', createdAt: h.clock.now(), updatedAt: h.clock.now() });
   return id;
 }
 
@@ -76,7 +76,7 @@ export async function insertKeys(h: TestApp, count: number, overrides: Partial<A
       const now = h.clock.now();
       const id = newId('key');
       const key: ApiKey = {
-        id, orgId: h.orgId, kind: 'org', tokenType: 'live', name: `bulk ${id.slice(4)}`, description: '',
+        id, orgId: h.orgId, kind: 'org_key', tokenType: 'live', name: `bulk ${id.slice(4)}`, description: '',
         start: displayStart(secret), permissions: ['latchkey:keys:read'], projectIds: null, ownerUserId: null,
         createdBy: { type: 'user', id: h.ownerUserId }, createdAt: now, updatedAt: now, expiresAt: null, enabled: true,
         revokedAt: null, lastUsedAt: null, metadata: null, rateLimit: null, credits: null, ipRanges: null, ...overrides,

@@ -70,7 +70,7 @@ for (const database of TEST_DATABASES) {
       const first = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
       const claim = await first.start();
       const rows = await db.open().repos.instances.heartbeats();
-      assert.deepEqual(rows, [{ instance_id: claim.instanceId, host: hostname(), pid: process.pid, started_at: clock.now(), last_seen_at: clock.now() }]);
+      assert.deepEqual(rows, [{ instanceId: claim.instanceId, host: hostname(), pid: process.pid, startedAt: clock.now(), lastSeenAt: clock.now() }]);
 
       clock.advance(4000);
       const second = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
@@ -83,7 +83,7 @@ for (const database of TEST_DATABASES) {
       assert.match(refusal.message, new RegExp(`${claim.instanceId} on ${hostname()} \\(pid ${process.pid}\\), last seen 4 s ago`));
       assert.match(refusal.message, /key cache and rate limits in each process/);
       assert.match(refusal.message, /LATCHKEY_ALLOW_MULTIPLE_INSTANCES=1/);
-      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instance_id), [claim.instanceId], 'the refused one left no row');
+      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instanceId), [claim.instanceId], 'the refused one left no row');
       await second.stop();
 
       await first.stop();
@@ -98,7 +98,7 @@ for (const database of TEST_DATABASES) {
       const db = await sharedDatabase(database);
       t.after(() => db.destroy());
       const clock = new TestClock();
-      const crashed = { instance_id: 'ins_crashed', host: 'old-host', pid: 4242, started_at: clock.now() - 60_000, last_seen_at: clock.now() };
+      const crashed = { instanceId: 'ins_crashed', host: 'old-host', pid: 4242, startedAt: clock.now() - 60_000, lastSeenAt: clock.now() };
       await db.open().repos.instances.beat(crashed);
 
       clock.advance(14_999);
@@ -107,7 +107,7 @@ for (const database of TEST_DATABASES) {
       clock.advance(2);
       const later = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
       const claim = await later.start();
-      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instance_id), [claim.instanceId], 'the stale row is cleared');
+      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instanceId), [claim.instanceId], 'the stale row is cleared');
       await later.stop();
     });
 
@@ -116,21 +116,21 @@ for (const database of TEST_DATABASES) {
       t.after(() => db.destroy());
       const clock = new TestClock();
       // Rows another instance would have written an instant before reading the table, as this one does.
-      const later = { instance_id: 'ins_later', host: 'h2', pid: 2, started_at: clock.now() + 1, last_seen_at: clock.now() + 1 };
+      const later = { instanceId: 'ins_later', host: 'h2', pid: 2, startedAt: clock.now() + 1, lastSeenAt: clock.now() + 1 };
       await db.open().repos.instances.beat(later);
       const earlier = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
       const claim = await earlier.start();
-      assert.deepEqual(claim.others.map((o) => o.instance_id), ['ins_later'], 'it sees the later one and keeps running');
+      assert.deepEqual(claim.others.map((o) => o.instanceId), ['ins_later'], 'it sees the later one and keeps running');
 
       await earlier.stop();
       // The same start time: the instance id breaks the tie, the same way on every instance.
-      const smallest = { instance_id: `ins_${'0'.repeat(20)}`, host: 'h3', pid: 3, started_at: clock.now(), last_seen_at: clock.now() };
+      const smallest = { instanceId: `ins_${'0'.repeat(20)}`, host: 'h3', pid: 3, startedAt: clock.now(), lastSeenAt: clock.now() };
       await db.open().repos.instances.beat(smallest);
       const tied = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
       const refusal = await tied.start().then(() => null, (error: unknown) => error);
       assert.ok(refusal instanceof InstanceConflictError);
-      assert.deepEqual(refusal.others.map((o) => o.instance_id), [smallest.instance_id], 'only older rows are named; the later one is not');
-      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instance_id).sort(), [smallest.instance_id, 'ins_later'].sort());
+      assert.deepEqual(refusal.others.map((o) => o.instanceId), [smallest.instanceId], 'only older rows are named; the later one is not');
+      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instanceId).sort(), [smallest.instanceId, 'ins_later'].sort());
       await tied.stop();
     });
 
@@ -144,17 +144,17 @@ for (const database of TEST_DATABASES) {
       clock.advance(50);
       const second = createLatchkey(loadConfig({ ...env, LATCHKEY_ALLOW_MULTIPLE_INSTANCES: '1' }), db.open(), { now: clock.now });
       const b = await second.start();
-      assert.deepEqual(b.others.map((o) => o.instance_id), [a.instanceId]);
+      assert.deepEqual(b.others.map((o) => o.instanceId), [a.instanceId]);
 
-      // The timers refresh last_seen_at from the clock, off any request path.
+      // The timers refresh lastSeenAt from the clock, off any request path.
       clock.advance(10_000);
       const reader = db.open();
       let rows = await reader.repos.instances.heartbeats();
-      for (let i = 0; i < 50 && !rows.every((r) => r.last_seen_at === clock.now()); i++) {
+      for (let i = 0; i < 50 && !rows.every((r) => r.lastSeenAt === clock.now()); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         rows = await reader.repos.instances.heartbeats();
       }
-      assert.deepEqual(rows.map((r) => [r.instance_id, r.last_seen_at]).sort(), [[a.instanceId, clock.now()], [b.instanceId, clock.now()]].sort());
+      assert.deepEqual(rows.map((r) => [r.instanceId, r.lastSeenAt]).sort(), [[a.instanceId, clock.now()], [b.instanceId, clock.now()]].sort());
       await second.stop();
       await first.stop();
       assert.deepEqual(await db.open().repos.instances.heartbeats(), []);

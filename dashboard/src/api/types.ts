@@ -24,7 +24,7 @@ export interface Credits {
 
 export interface KeyView {
   id: string;
-  kind: 'org' | 'personal';
+  kind: 'org_key' | 'personal_token';
   name: string;
   description: string;
   start: string;

@@ -79,7 +79,7 @@ export class BufferedUsageRecorder implements UsageRecorder {
     let fault: unknown;
     if (lastUsed.size > 0) {
       try {
-        await this.storage.repos.usage.recordLastUsed([...lastUsed].map(([keyId, at]) => ({ keyId, at })));
+        await this.storage.run((repos) => repos.usage.recordLastUsed([...lastUsed].map(([keyId, at]) => ({ keyId, at }))));
       } catch (error) {
         // Last-used times only ever move forward in storage, so writing them again is harmless.
         if (isStorageUnavailable(error)) {

@@ -1,13 +1,15 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import type { ApiKey, KeyKind, KeyStatus } from '../../domain/api-key.js';
+import type { ApiKey, KeyStatus } from '../../domain/api-key.js';
+import type { CredentialKind } from '../../domain/credential-kinds.js';
 import type { CursorPosition } from '../../domain/page.js';
 import type { TokenType } from '../../domain/token-format.js';
 import type { StorageFeatures } from '../dialect/dialect-adapter.js';
 import type { ApiKeyRow, ApiKeyUpdate, Database } from '../schema.js';
+import { kindFromStored, storedKind } from './stored-credential-kind.js';
 
 export interface KeyListFilter {
   orgId: string;
-  kind: KeyKind;
+  kind: CredentialKind;
   status?: KeyStatus;
   projectId?: string;
   environment?: 'live' | 'test';
@@ -43,7 +45,7 @@ function toKey(row: ApiKeyRow, projectIds: string[] | null): ApiKey {
   return {
     id: row.id,
     orgId: row.org_id,
-    kind: row.kind as KeyKind,
+    kind: kindFromStored(row.kind),
     tokenType: row.token_type as TokenType,
     name: row.name,
     description: row.description,
@@ -115,7 +117,7 @@ export class KeyRepository {
       .values({
         id: key.id,
         org_id: key.orgId,
-        kind: key.kind,
+        kind: storedKind(key.kind),
         token_type: key.tokenType,
         name: key.name,
         name_lower: key.name.toLowerCase(),
@@ -192,21 +194,21 @@ export class KeyRepository {
     }
   }
 
-  async findById(orgId: string, id: string, kind?: KeyKind): Promise<ApiKey | null> {
+  async findById(orgId: string, id: string, kind?: CredentialKind): Promise<ApiKey | null> {
     let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', id);
-    if (kind) query = query.where('kind', '=', kind);
+    if (kind) query = query.where('kind', '=', storedKind(kind));
     const row = await query.executeTakeFirst();
     if (!row) return null;
     return toKey(row, row.project_restricted ? await this.projectIdsOf(row.id) : null);
   }
 
-  async findManyByIds(orgId: string, ids: readonly string[], kind: KeyKind): Promise<ApiKey[]> {
+  async findManyByIds(orgId: string, ids: readonly string[], kind: CredentialKind): Promise<ApiKey[]> {
     const keys: ApiKey[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
       // Kind is checked here rather than in SQL: an extra equality would steer SQLite onto the (org_id, kind, …)
       // indexes and a scan of the whole organization instead of the (org_id, id) lookups.
       const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-      keys.push(...(await this.withProjects(rows.filter((row) => row.kind === kind))));
+      keys.push(...(await this.withProjects(rows.filter((row) => row.kind === storedKind(kind)))));
     }
     return keys;
   }
@@ -216,7 +218,7 @@ export class KeyRepository {
    * waits and then sees this one (and this one sees everything committed before it). Rows are locked in id order,
    * so two bulk actions over overlapping keys cannot deadlock. Inside a transaction only.
    */
-  async findManyForUpdate(orgId: string, ids: readonly string[], kind: KeyKind): Promise<ApiKey[]> {
+  async findManyForUpdate(orgId: string, ids: readonly string[], kind: CredentialKind): Promise<ApiKey[]> {
     const sorted = [...new Set(ids)].sort();
     const keys: ApiKey[] = [];
     for (let i = 0; i < sorted.length; i += CHUNK) {
@@ -229,12 +231,12 @@ export class KeyRepository {
         .$if(this.features.rowLocks, (q) => q.forUpdate())
         .execute();
       // Project links are read after the lock, so they are the latest committed ones.
-      keys.push(...(await this.withProjects(rows.filter((row) => row.kind === kind))));
+      keys.push(...(await this.withProjects(rows.filter((row) => row.kind === storedKind(kind)))));
     }
     return keys;
   }
 
-  async findByIdForUpdate(orgId: string, id: string, kind: KeyKind): Promise<ApiKey | null> {
+  async findByIdForUpdate(orgId: string, id: string, kind: CredentialKind): Promise<ApiKey | null> {
     return (await this.findManyForUpdate(orgId, [id], kind))[0] ?? null;
   }
 
@@ -253,7 +255,7 @@ export class KeyRepository {
   }
 
   async list(filter: KeyListFilter): Promise<ApiKey[]> {
-    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', filter.kind);
+    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', storedKind(filter.kind));
     query = this.applyFilters(query, filter);
     if (filter.search !== undefined) {
       // A range over the bytewise-collated lowercase name is a prefix match that walks the (org, kind, name)

@@ -1,7 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { CursorPosition } from '../../domain/page.js';
+import type { Project } from '../../domain/project.js';
 import type { StorageFeatures } from '../dialect/dialect-adapter.js';
 import type { Database, ProjectRow } from '../schema.js';
+
+function toProject(row: ProjectRow): Project {
+  return { id: row.id, orgId: row.org_id, name: row.name, description: row.description, createdAt: row.created_at, updatedAt: row.updated_at };
+}
 
 export class ProjectRepository {
   constructor(
@@ -9,12 +14,16 @@ export class ProjectRepository {
     private readonly features: StorageFeatures,
   ) {}
 
-  async insert(project: ProjectRow): Promise<void> {
-    await this.db.insertInto('projects').values(project).execute();
+  async insert(project: Project): Promise<void> {
+    await this.db
+      .insertInto('projects')
+      .values({ id: project.id, org_id: project.orgId, name: project.name, description: project.description, created_at: project.createdAt, updated_at: project.updatedAt })
+      .execute();
   }
 
-  async findById(orgId: string, id: string): Promise<ProjectRow | null> {
-    return (await this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst()) ?? null;
+  async findById(orgId: string, id: string): Promise<Project | null> {
+    const row = await this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return row ? toProject(row) : null;
   }
 
   /** Which of these ids are projects of the organization; used to validate key restrictions. */
@@ -42,7 +51,7 @@ export class ProjectRepository {
     return rows.map((r) => r.id);
   }
 
-  async list(orgId: string, options: { limit: number; after?: CursorPosition; only?: readonly string[] | null; search?: string }): Promise<ProjectRow[]> {
+  async list(orgId: string, options: { limit: number; after?: CursorPosition; only?: readonly string[] | null; search?: string }): Promise<Project[]> {
     let query = this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId);
     if (options.only) {
       if (options.only.length === 0) return [];
@@ -60,11 +69,17 @@ export class ProjectRepository {
       const id = options.after.id;
       query = query.where((eb) => eb.or([eb('name', '>', value), eb.and([eb('name', '=', value), eb('id', '>', id)])]));
     }
-    return query.orderBy('name').orderBy('id').limit(options.limit).execute();
+    return (await query.orderBy('name').orderBy('id').limit(options.limit).execute()).map(toProject);
   }
 
-  async update(orgId: string, id: string, patch: Partial<Pick<ProjectRow, 'name' | 'description' | 'updated_at'>>): Promise<void> {
-    await this.db.updateTable('projects').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+  async update(orgId: string, id: string, patch: Partial<Pick<Project, 'name' | 'description' | 'updatedAt'>>): Promise<void> {
+    const { updatedAt, ...named } = patch;
+    await this.db
+      .updateTable('projects')
+      .set({ ...named, ...(updatedAt !== undefined ? { updated_at: updatedAt } : {}) })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(orgId: string, id: string): Promise<void> {
