@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { ID_KINDS } from '../domain/ids.js';
 import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import { PERMISSION_PATTERN } from '../domain/permission-pattern.js';
 import { TOKEN_PREFIX_PATTERN } from '../domain/token-format.js';
 import { DEFAULT_STORAGE_TIMEOUTS } from '../storage/storage-timeouts.js';
 import { ConfigError } from './config-error.js';
-import { anyText, boolean, type EnvParser, integer, isAddressOrRange, matching, oneOf, rate } from './env-parsers.js';
+import { anyText, boolean, type EnvParser, integer, isAddressOrRange, matching, onOff, oneOf, rate } from './env-parsers.js';
 
 /** One environment variable: what docs/configuration.md shows as its default, what it accepts, how it is read. */
 export interface ConfigVariable<T> {
@@ -119,6 +120,16 @@ const authHeader: EnvParser<string> = {
   },
 };
 
+/** Ids are `<kind>_` + 20 characters: a prefix spelled like an id kind would make every id in a path look like a secret. */
+const keyPrefix: EnvParser<string> = {
+  accepts: `1-16 letters (either case) or digits, starting with a letter, no underscore, not an id prefix (${ID_KINDS.join(', ')})`,
+  parse: (raw, fail) => {
+    if (!TOKEN_PREFIX_PATTERN.test(raw)) return fail();
+    if ((ID_KINDS as readonly string[]).includes(raw.toLowerCase())) return fail('is an id prefix');
+    return raw;
+  },
+};
+
 const timeouts = DEFAULT_STORAGE_TIMEOUTS;
 
 /**
@@ -130,7 +141,9 @@ export const CONFIG_VARIABLES = {
   HOST: withDefault('127.0.0.1', host),
   LATCHKEY_DATA_DIR: withDefault('./data', matching(/^[^\0]+$/, 'the path of a folder Latchkey may create and write')),
   DATABASE_URL: optional(databaseUrl),
-  LATCHKEY_KEY_PREFIX: withDefault('lk', matching(TOKEN_PREFIX_PATTERN, '1-16 letters (either case) or digits, starting with a letter, no underscore')),
+  LATCHKEY_KEY_PREFIX: withDefault('lk', keyPrefix),
+  LATCHKEY_TOKEN_TYPE_SEGMENT: withDefault('on', onOff),
+  LATCHKEY_KRITEN_API: withDefault('off', onOff),
   LATCHKEY_AUTH_HEADER: optional(authHeader),
   LATCHKEY_PEPPER: optional(anyText, { secret: true }),
   LATCHKEY_DEFAULT_KEY_RATE_LIMIT: withDefault('off', rate(true)),

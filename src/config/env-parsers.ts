@@ -32,6 +32,16 @@ export const boolean: EnvParser<boolean> = {
   },
 };
 
+/** For switches whose docs speak of on and off (the seeds' formats); the booleans' spellings work too. */
+export const onOff: EnvParser<boolean> = {
+  accepts: 'on, off, true, false, 1 or 0',
+  parse(raw, fail) {
+    if (raw === 'on' || raw === 'true' || raw === '1') return true;
+    if (raw === 'off' || raw === 'false' || raw === '0') return false;
+    return fail();
+  },
+};
+
 export function oneOf<const T extends string>(values: readonly T[]): EnvParser<T> {
   return {
     accepts: values.join(', '),

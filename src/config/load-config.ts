@@ -4,7 +4,7 @@ import { DEFAULT_PASSWORD_HASH_COST } from '../domain/password-hash.js';
 import type { StorageTimeouts } from '../storage/storage-timeouts.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_VARIABLES, readConfigVariables } from './config-variables.js';
-import { kritenAuthHeader, type TokenFormatConfig, tokenFormatConfig } from './token-format-config.js';
+import { kritenAuthHeader, type TokenFormatConfig } from './token-format-config.js';
 
 /** Every setting Latchkey reads; docs/configuration.md describes each one. */
 export interface Config extends TokenFormatConfig {
@@ -73,8 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: v.HOST,
     dataDir: resolve(v.LATCHKEY_DATA_DIR),
     databaseUrl: v.DATABASE_URL,
-    ...tokenFormatConfig(env),
-    extraAuthHeader: v.LATCHKEY_AUTH_HEADER ?? kritenAuthHeader(env)?.toLowerCase(),
+    keyPrefix: v.LATCHKEY_KEY_PREFIX,
+    tokenFormat: { prefix: v.LATCHKEY_KEY_PREFIX, typeSegment: v.LATCHKEY_TOKEN_TYPE_SEGMENT },
+    kritenApi: v.LATCHKEY_KRITEN_API,
+    extraAuthHeader: v.LATCHKEY_AUTH_HEADER ?? kritenAuthHeader(v.LATCHKEY_KRITEN_API),
     defaultKeyRateLimit: v.LATCHKEY_DEFAULT_KEY_RATE_LIMIT,
     apiRateLimit: v.LATCHKEY_API_RATE_LIMIT,
     // rate(false) never yields null: the failure throttle cannot be switched off.

@@ -1,6 +1,5 @@
-import { ID_KINDS } from '../domain/ids.js';
-import { ConfigError } from './config-error.js';
-import { TOKEN_PREFIX_PATTERN, type TokenFormat } from '../domain/token-format.js';
+import type { TokenFormat } from '../domain/token-format.js';
+import { CONFIG_VARIABLES } from './config-variables.js';
 
 /** The settings that shape secrets and the seed wire formats; docs/configuration.md describes each. */
 export interface TokenFormatConfig {
@@ -11,33 +10,20 @@ export interface TokenFormatConfig {
   kritenApi: boolean;
 }
 
-function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'on' || raw === 'true' || raw === '1') return true;
-  if (raw === 'off' || raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, JSON.stringify(env[name]), 'on, off, true, false, 1 or 0');
-}
-
 /**
  * LATCHKEY_KEY_PREFIX (default `lk`, letters of either case and digits) and LATCHKEY_TOKEN_TYPE_SEGMENT (default
  * on) together match any seed: `qtrl` + on gives `qtrl_live_…`, `qx` + on gives `qx_pat_…`, `KXTK` + off gives
- * Ketryx's `KXTK_…`, `kri` + off gives Kriten's `kri_…`.
+ * Ketryx's `KXTK_…`, `kri` + off gives Kriten's `kri_…`. Read through the one table of variables, so a bad value
+ * stops the start with the same one-line error as every other variable.
  */
 export function tokenFormatConfig(env: NodeJS.ProcessEnv): TokenFormatConfig {
-  const prefix = env.LATCHKEY_KEY_PREFIX || 'lk';
-  if (!TOKEN_PREFIX_PATTERN.test(prefix)) {
-    throw new ConfigError('LATCHKEY_KEY_PREFIX', JSON.stringify(prefix), '1-16 letters (either case) or digits, starting with a letter, no underscore');
-  }
-  // Ids are `<kind>_` + 20 characters: a prefix spelled like a kind would make every id in a path look like a secret.
-  if ((ID_KINDS as readonly string[]).includes(prefix.toLowerCase())) {
-    throw new ConfigError('LATCHKEY_KEY_PREFIX', JSON.stringify(prefix), `a prefix other than the id prefixes (${ID_KINDS.join(', ')})`, 'is an id prefix');
-  }
-  const typeSegment = onOff(env, 'LATCHKEY_TOKEN_TYPE_SEGMENT', true);
-  return { keyPrefix: prefix, tokenFormat: { prefix, typeSegment }, kritenApi: onOff(env, 'LATCHKEY_KRITEN_API', false) };
+  const prefix = CONFIG_VARIABLES.LATCHKEY_KEY_PREFIX.read('LATCHKEY_KEY_PREFIX', env.LATCHKEY_KEY_PREFIX);
+  const typeSegment = CONFIG_VARIABLES.LATCHKEY_TOKEN_TYPE_SEGMENT.read('LATCHKEY_TOKEN_TYPE_SEGMENT', env.LATCHKEY_TOKEN_TYPE_SEGMENT);
+  const kritenApi = CONFIG_VARIABLES.LATCHKEY_KRITEN_API.read('LATCHKEY_KRITEN_API', env.LATCHKEY_KRITEN_API);
+  return { keyPrefix: prefix, tokenFormat: { prefix, typeSegment }, kritenApi };
 }
 
 /** Kriten's clients send `Token: kri_…`; with its API mounted that header is accepted unless LATCHKEY_AUTH_HEADER names another. */
-export function kritenAuthHeader(env: NodeJS.ProcessEnv): string | undefined {
-  return onOff(env, 'LATCHKEY_KRITEN_API', false) ? 'Token' : undefined;
+export function kritenAuthHeader(kritenApi: boolean): string | undefined {
+  return kritenApi ? 'token' : undefined;
 }

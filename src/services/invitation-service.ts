@@ -168,7 +168,12 @@ export class InvitationService {
    */
   async acceptWithNewAccount(input: NewAccountInput, meta: RequestMeta): Promise<AcceptedInvitation> {
     const found = await this.pendingByToken(input.token);
-    if (await this.ctx.storage.run((repos) => repos.users.findByEmail(found.email))) throw new AppError('EMAIL_TAKEN');
+    if (await this.ctx.storage.run((repos) => repos.users.findByEmail(found.email))) {
+      // The account may be the one a racing acceptance of this very token just made: that token is spent, and its
+      // holder is answered as for every spent token (404), not told that the account now exists.
+      await this.pendingByToken(input.token);
+      throw new AppError('EMAIL_TAKEN');
+    }
     // Hashed before the transaction: scrypt is slow, and only a valid, pending token gets this far.
     const passwordHash = await hashPassword(input.password, this.ctx.config.passwordHashCost);
     return this.admit(

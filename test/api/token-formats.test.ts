@@ -181,7 +181,7 @@ for (const database of TEST_DATABASES) {
         const response = await sessionCall(h, owner, 'POST', '/v1/tokens', body);
         assert.equal(response.statusCode, 201, response.body);
         const token = response.json();
-        assert.deepEqual([token.kind, token.environment, token.permissions, token.description, token.name, token.expiresAt], ['personal', 'pat', ['*'], '', 'Personal access token', null]);
+        assert.deepEqual([token.kind, token.environment, token.permissions, token.description, token.name, token.expiresAt], ['personal_token', 'pat', ['*'], '', 'Personal access token', null]);
         assert.match(token.secret, /^lk_pat_/);
         assert.equal((await storedKey(h, token.id))?.ownerUserId, h.ownerUserId);
         assert.equal((await verify(h, { key: token.secret })).code, 'VALID');

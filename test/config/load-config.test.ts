@@ -39,6 +39,8 @@ const CASES: Record<ConfigVariableName, Cases> = {
     good: [['postgres://u:p@db:5432/latchkey', (c) => c.databaseUrl, 'postgres://u:p@db:5432/latchkey'], ['sqlite:/tmp/x.sqlite', (c) => c.databaseUrl, 'sqlite:/tmp/x.sqlite']],
   },
   LATCHKEY_KEY_PREFIX: { bad: ['key', 'PRJ', '1lk', 'a_b', 'abcdefghijklmnopq'], good: [['qtrl', (c) => c.keyPrefix, 'qtrl'], ['KXTK', (c) => c.keyPrefix, 'KXTK']] },
+  LATCHKEY_TOKEN_TYPE_SEGMENT: { bad: ['yes', 'ON ', 'none'], good: [['off', (c) => c.tokenFormat.typeSegment, false], ['1', (c) => c.tokenFormat.typeSegment, true]] },
+  LATCHKEY_KRITEN_API: { bad: ['enabled', 'y'], good: [['on', (c) => c.kritenApi, true], ['false', (c) => c.kritenApi, false]] },
   LATCHKEY_AUTH_HEADER: { bad: ['Bad Header', 'x:y', 'a'.repeat(65)], good: [['Token', (c) => c.extraAuthHeader, 'token']] },
   LATCHKEY_PEPPER: { bad: [], good: [['s3cret pepper', (c) => c.pepper, 's3cret pepper']], noBadValue: 'any text is a pepper' },
   LATCHKEY_DEFAULT_KEY_RATE_LIMIT: {
