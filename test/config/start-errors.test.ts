@@ -77,7 +77,9 @@ describe('a real start with a bad setting exits 1 with one line naming the varia
   // As root every folder is writable, so the server runs as `nobody` (65534) there, if nobody can read this tree.
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], { cwd: root, env: { PATH: process.env.PATH ?? '' }, ...asNobody });
-  const skip = probe.status === 0 ? false : `nobody cannot run this checkout (${probe.stderr.toString().split('\n')[0]})`;
+  // A spawn that cannot even start (the node binary out of nobody's reach) has an error and no stderr.
+  const why = probe.error ? probe.error.message : String(probe.stderr ?? '').split('\n')[0];
+  const skip = probe.status === 0 ? false : `nobody cannot run this checkout (${why})`;
 
   test('a data folder this user cannot write', { skip }, async () => {
     const locked = join(dir, 'locked');
