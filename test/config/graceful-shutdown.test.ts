@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { startLatchkey } from '../helpers/latchkey-process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('a real server stopped with SIGTERM (close-with-grace)', () => {
   test('finishes the verifications it took, flushes their usage, removes its heartbeat, closes storage, exits 0', async (t) => {
@@ -34,22 +23,11 @@ describe('a real server stopped with SIGTERM (close-with-grace)', () => {
     assert.equal(init.status, 0, init.stderr);
     const ownerKey = /lk_live_[A-Za-z0-9]+/.exec(init.stdout)![0];
 
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    t.after(() => child.kill('SIGKILL'));
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('Latchkey on sqlite at')) {
-      assert.equal(child.exitCode, null, `exited early:\n${output}`);
-      assert.ok(Date.now() < deadline, `did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const server = await startLatchkey({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_USAGE_FLUSH_MS: '60000', LOG_LEVEL: 'info', LATCHKEY_DASHBOARD_DIR: join(dataDir, 'none') });
+    t.after(() => server.child.kill('SIGKILL'));
 
     for (let i = 0; i < 3; i++) {
-      const response = await fetch(`http://127.0.0.1:${port}/v1/keys/verify`, {
+      const response = await fetch(`${server.url}/v1/keys/verify`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ key: ownerKey }),
@@ -57,9 +35,8 @@ describe('a real server stopped with SIGTERM (close-with-grace)', () => {
       assert.equal(response.status, 200);
       assert.equal(((await response.json()) as { code: string }).code, 'VALID');
     }
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
-    assert.match(output, /"signal":"SIGTERM".*shutting down/);
+    assert.equal(await server.stop(), 0, server.output());
+    assert.match(server.output(), /"signal":"SIGTERM".*shutting down/);
 
     const db = new Database(join(dataDir, 'latchkey.sqlite'), { readonly: true });
     t.after(() => db.close());

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,10 +10,9 @@ import { createLatchkey } from '../../src/services/create-latchkey.js';
 import { InstanceConflictError } from '../../src/services/instance-registry.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
+import { spawnLatchkey, untilListening } from '../helpers/latchkey-process.js';
 import { TestClock } from '../helpers/test-clock.js';
 import { POSTGRES_URL, TEST_DATABASES, type TestDatabase } from '../helpers/test-databases.js';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 /** One database that several Storage objects (as several processes would) can open: a SQLite file or a PostgreSQL schema. */
 async function sharedDatabase(database: TestDatabase): Promise<{ open(): Storage; destroy(): Promise<void> }> {
@@ -162,51 +159,16 @@ for (const database of TEST_DATABASES) {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startServer(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function listening(server: Started): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!/Latchkey on sqlite at/.test(server.output())) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited early:\n${server.output()}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('two real Latchkey processes on one SQLite file', () => {
   it('the second is refused with the reason; after the first stops cleanly a new one starts', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-two-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
     const env = { LATCHKEY_DATA_DIR: dataDir, LOG_LEVEL: 'info', LATCHKEY_DASHBOARD_DIR: join(dataDir, 'no-dashboard') };
-    const first = startServer({ ...env, PORT: String(await freePort()) });
+    const first = await spawnLatchkey(env);
     t.after(() => first.child.kill('SIGKILL'));
-    await listening(first);
+    await untilListening(first);
 
-    const second = startServer({ ...env, PORT: String(await freePort()) });
+    const second = await spawnLatchkey(env);
     t.after(() => second.child.kill('SIGKILL'));
     assert.equal(await second.exited, 1);
     assert.match(second.output(), /Refusing to start: another Latchkey instance is running on this database/);
@@ -215,9 +177,9 @@ describe('two real Latchkey processes on one SQLite file', () => {
 
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0);
-    const third = startServer({ ...env, PORT: String(await freePort()) });
+    const third = await spawnLatchkey(env);
     t.after(() => third.child.kill('SIGKILL'));
-    await listening(third);
+    await untilListening(third);
     third.child.kill('SIGTERM');
     assert.equal(await third.exited, 0);
     const storage = openStorage({ dataDir });
