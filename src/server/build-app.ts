@@ -4,6 +4,7 @@ import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Latchkey } from '../services/create-latchkey.js';
 import type { App } from './app-types.js';
 import { loggerOptions } from './logger-options.js';
+import { bufferedStdout } from './log-destination.js';
 import { createValidators } from './validator-compiler.js';
 import { createFastVerify } from './fast-path/fast-verify.js';
 import { registerAuthentication } from './plugins/authenticate.js';
@@ -41,6 +42,8 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   const edge: Edge = createEdge({ hooks, nextRequestId, log: () => app.log });
   // Assigned once the app exists; the server only receives requests after listen, long after that.
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
+  // Lines go to standard output in blocks (log-destination.ts), unless a test brings its own stream.
+  const destination = options.logger === undefined ? bufferedStdout() : undefined;
   const app = Fastify({
     // The one HTTP edge: every request begins here, then goes to the fast path, which hands Fastify what it does not serve.
     serverFactory: (handler) =>
@@ -49,7 +52,7 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
         if (fastVerify) void fastVerify.handle(request, req, res, () => handler(req, res));
         else handler(req, res);
       }),
-    logger: options.logger ?? loggerOptions(config.logLevel, config.extraAuthHeader),
+    logger: options.logger ?? { ...loggerOptions(config.logLevel, config.extraAuthHeader, config.tokenFormat), stream: destination!.stream },
     // Requests injected by tests skip the server handler above and begin here.
     genReqId: (req) => edge.begin(req).id,
     trustProxy: config.trustProxy,
@@ -67,6 +70,7 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
 
   app.decorate('latchkey', latchkey);
   app.decorate('edgeHooks', hooks);
+  if (destination) app.addHook('onClose', async () => destination.close());
   const validators = createValidators([...COMPONENT_SCHEMAS]);
   app.setValidatorCompiler(validators.compiler);
   registerErrorHandling(app);

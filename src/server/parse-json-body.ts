@@ -22,6 +22,8 @@ function poisoned(root: object): boolean {
 /** True for `application/json`, with no charset or UTF-8: the one body type Latchkey reads. */
 export function isJsonMediaType(header: string | undefined): boolean {
   if (header === undefined) return false;
+  // The form nearly every client sends, decided without splitting the header.
+  if (header === 'application/json') return true;
   const [type, ...params] = header.split(';').map((part) => part.trim().toLowerCase());
   if (type !== 'application/json') return false;
   return params.every((param) => !param.startsWith('charset=') || /^charset="?utf-8"?$/.test(param));

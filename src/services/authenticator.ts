@@ -6,6 +6,7 @@ import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { isRole } from '../domain/roles.js';
 import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { credentialState } from '../domain/credential-state.js';
+import type { ResolvedKey } from '../ports/key-cache.js';
 import type { CredentialResolver } from './credential-resolver.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -27,16 +28,28 @@ export class Authenticator {
 
   /** `recordUse: false` resolves without counting a use; the caller then counts it once it keeps the request. */
   async fromKey(secret: string, ip: string | null, recordUse = true): Promise<Principal> {
-    const now = this.ctx.now();
-    const resolved = await this.resolver.resolve(secret);
-    const state = credentialState(resolved, now);
+    const principal = this.principalOf(await this.resolver.resolve(secret), ip);
+    if (recordUse) this.recordUse(principal.keyId!, principal.orgId);
+    return principal;
+  }
+
+  /**
+   * The same answer as `fromKey(secret, ip, false)` when it needs no storage (the key is cached, or the secret is
+   * malformed), given synchronously; undefined when only storage can tell.
+   */
+  fromKnownKey(secret: string, ip: string | null): Principal | undefined {
+    const resolved = this.resolver.resolveKnown(secret);
+    return resolved === undefined ? undefined : this.principalOf(resolved, ip);
+  }
+
+  private principalOf(resolved: ResolvedKey | null, ip: string | null): Principal {
+    const state = credentialState(resolved, this.ctx.now());
     if (state === 'unknown') throw authError('AUTH_INVALID');
     if (state === 'revoked') throw authError('AUTH_REVOKED');
     if (state === 'expired') throw authError('AUTH_EXPIRED');
     if (state === 'disabled') throw authError('AUTH_DISABLED');
     const { key, ownerRole, ipMatcher } = resolved!;
     if (ipMatcher && (ip === null || !ipMatcher(ip))) throw new AppError('IP_FORBIDDEN');
-    if (recordUse) this.recordUse(key.id, key.orgId);
     return {
       kind: key.kind,
       orgId: key.orgId,

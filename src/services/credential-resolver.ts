@@ -16,19 +16,35 @@ export class CredentialResolver {
   async resolve(secret: string): Promise<ResolvedKey | null> {
     if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
     const digest = this.ctx.digest(secret);
-    const now = this.ctx.now();
-    const cached = this.ctx.cache.get(digest, now);
-    if (cached) {
-      // While storage fails, a revocation or any other change cannot be made, so a cached decision may be stale:
-      // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage
-      // health keeps wall-clock time (queries are timed by it), hence Date.now rather than the service clock.
-      const failingSince = this.ctx.storage.health.failingSince;
-      if (failingSince !== 0 && Date.now() - failingSince >= this.ctx.config.outageGraceMs) {
-        this.ctx.storage.probe();
-        throw storageUnavailable();
-      }
-      return cached;
+    return this.cached(digest) ?? this.load(digest);
+  }
+
+  /**
+   * What can be answered without storage: null for a secret of the wrong shape or checksum, the cached entry, or
+   * undefined when only storage can tell. Synchronous, so a verification served from the cache creates no
+   * promise on its way (each costs time on the hot path, and more where async hooks are on).
+   */
+  resolveKnown(secret: string): ResolvedKey | null | undefined {
+    if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
+    return this.cached(this.ctx.digest(secret));
+  }
+
+  private cached(digest: string): ResolvedKey | undefined {
+    const cached = this.ctx.cache.get(digest, this.ctx.now());
+    if (!cached) return undefined;
+    // While storage fails, a revocation or any other change cannot be made, so a cached decision may be stale:
+    // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage
+    // health keeps wall-clock time (queries are timed by it), hence Date.now rather than the service clock.
+    const failingSince = this.ctx.storage.health.failingSince;
+    if (failingSince !== 0 && Date.now() - failingSince >= this.ctx.config.outageGraceMs) {
+      this.ctx.storage.probe();
+      throw storageUnavailable();
     }
+    return cached;
+  }
+
+  private async load(digest: string): Promise<ResolvedKey | null> {
+    const now = this.ctx.now();
     const generation = this.ctx.cache.generation;
     const found = await this.ctx.storage.run((repos) => repos.keys.findByDigest(digest));
     if (!found) return null;

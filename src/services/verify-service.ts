@@ -1,4 +1,4 @@
-import type { ApiKey } from '../domain/api-key.js';
+import type { ApiKey, RateLimitConfig } from '../domain/api-key.js';
 import { credentialState } from '../domain/credential-state.js';
 import { coveredByAny } from '../domain/permission-pattern.js';
 import { evaluatePermissionQuery, type PermissionQuery } from '../domain/permission-query.js';
@@ -41,60 +41,73 @@ export class VerifyService {
 
   async verify(caller: Principal, input: VerifyInput): Promise<VerifyResult> {
     const now = this.ctx.now();
-    const resolved = await this.resolver.resolve(input.key);
+    // From the cache without a promise when it can answer; storage only for what it cannot.
+    const known = this.resolver.resolveKnown(input.key);
+    const resolved = known === undefined ? await this.resolver.resolve(input.key) : known;
     if (!resolved || resolved.key.orgId !== caller.orgId || !visibleTo(caller, resolved.key)) return notFound();
-    const result = await this.check(resolved, input, now);
+    let result = this.refusal(resolved, input, now);
+    if (!result) {
+      const spent = this.spend(resolved, now);
+      result = spent instanceof Promise ? await spent : spent;
+    }
     // A personal token whose user has left answers NOT_FOUND like any unknown token, and is not counted as used.
     if (result.key) this.ctx.usage.record(resolved.key.id, resolved.key.orgId, result.code, now, result.valid);
     return result;
   }
 
-  private async check(resolved: ResolvedKey, input: VerifyInput, now: number): Promise<VerifyResult> {
+  /** The checks that spend nothing, cheapest first: the answer when one fails, null when all pass. */
+  private refusal(resolved: ResolvedKey, input: VerifyInput, now: number): VerifyResult | null {
     const { key } = resolved;
-    const done = (code: VerifyCode, rateLimit: RateDecision | null = null, creditsRemaining: number | null = null): VerifyResult => ({
-      valid: code === 'VALID',
-      code,
-      key,
-      rateLimit,
-      creditsRemaining: creditsRemaining ?? key.credits?.remaining ?? null,
-    });
-
     switch (credentialState(resolved, now)) {
       case 'unknown':
         return notFound();
       case 'revoked':
-        return done('REVOKED');
+        return outcome(key, 'REVOKED');
       case 'expired':
-        return done('EXPIRED');
+        return outcome(key, 'EXPIRED');
       case 'disabled':
-        return done('DISABLED');
+        return outcome(key, 'DISABLED');
       case 'valid':
         break;
     }
-    if (resolved.ipMatcher && (input.ip === null || !resolved.ipMatcher(input.ip))) return done('IP_FORBIDDEN');
-    if (input.projectId !== null && key.projectIds !== null && !key.projectIds.includes(input.projectId)) return done('PROJECT_FORBIDDEN');
+    if (resolved.ipMatcher && (input.ip === null || !resolved.ipMatcher(input.ip))) return outcome(key, 'IP_FORBIDDEN');
+    if (input.projectId !== null && key.projectIds !== null && !key.projectIds.includes(input.projectId)) return outcome(key, 'PROJECT_FORBIDDEN');
     if (input.query !== null) {
       const roleGrants = resolved.ownerRole ? ROLE_GRANTS[resolved.ownerRole] : null;
       const has = (name: string) => coveredByAny(key.permissions, name) && (roleGrants === null || coveredByAny(roleGrants, name));
-      if (!evaluatePermissionQuery(input.query, has)) return done('INSUFFICIENT_PERMISSIONS');
+      if (!evaluatePermissionQuery(input.query, has)) return outcome(key, 'INSUFFICIENT_PERMISSIONS');
     }
+    return null;
+  }
 
+  /** The rate limit, then a credit: spent only by a call that passed every other check. */
+  private spend(resolved: ResolvedKey, now: number): VerifyResult | Promise<VerifyResult> {
+    const { key } = resolved;
     const limit = key.rateLimit ?? this.ctx.config.defaultKeyRateLimit;
+    if (!limit && !key.credits) return outcome(key, 'VALID');
+    return this.spendLimited(key, limit, now);
+  }
+
+  private async spendLimited(key: ApiKey, limit: RateLimitConfig | null, now: number): Promise<VerifyResult> {
     let decision: RateDecision | null = null;
     if (limit) {
       decision = await this.ctx.rateLimiter.consume(`key:${key.id}`, limit, now);
-      if (!decision.allowed) return done('RATE_LIMITED', decision);
+      if (!decision.allowed) return outcome(key, 'RATE_LIMITED', decision);
     }
     if (key.credits) {
       const remaining = await this.ctx.storage.run((repos) => repos.keys.consumeCredit(key.id, now));
       // The cached copy keeps the last count storage reported, so answers that spend nothing (rate-limited,
       // forbidden) show that count rather than the one loaded with the key.
       key.credits.remaining = remaining ?? 0;
-      if (remaining === null) return done('USAGE_EXCEEDED', decision);
-      return done('VALID', decision, remaining);
+      if (remaining === null) return outcome(key, 'USAGE_EXCEEDED', decision);
+      return outcome(key, 'VALID', decision, remaining);
     }
-    return done('VALID', decision);
+    return outcome(key, 'VALID', decision);
   }
+}
+
+function outcome(key: ApiKey, code: VerifyCode, rateLimit: RateDecision | null = null, creditsRemaining: number | null = null): VerifyResult {
+  return { valid: code === 'VALID', code, key, rateLimit, creditsRemaining: creditsRemaining ?? key.credits?.remaining ?? null };
 }
 
 function notFound(): VerifyResult {
