@@ -110,8 +110,9 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     migrationContext: { bytewiseCollation: '"C"' },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
-    // A flush is written in few statements: the server works on them in its own process, off our event loop.
-    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 50_000 },
+    // Few statements per flush (the server works on them in its own process, off our event loop), each short enough
+    // to stay far inside the statement timeout on a loaded host: a flush that timed out would be retried whole.
+    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 20_000 },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
