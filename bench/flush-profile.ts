@@ -14,8 +14,10 @@ import { seedKeys } from './seed-keys.js';
  * BENCH_DATABASES, then the last-used write and the count write each timed on their own, first as a flush that
  * inserts every row (the first flush of an hour), then again as one that updates them all. On PostgreSQL the
  * same statements are also run under EXPLAIN (ANALYZE, BUFFERS, WAL) in a transaction rolled back afterwards.
+ * ROW_SET_CHUNK sets the rows per statement in place of the dialect's; SKIP_EXPLAIN=1 leaves out the plans.
  * A tool for looking, not a measurement of record: `BENCH_ONLY=flush npm run bench` is that.
  */
+const rowSetChunk = process.env.ROW_SET_CHUNK ? { rowSetChunk: Number(process.env.ROW_SET_CHUNK) } : {};
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const count = Number(process.env.KEYS ?? 100_000);
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
@@ -32,7 +34,9 @@ for (const database of databases) {
   }
   try {
     const file = join(dir, 'latchkey.sqlite');
-    const storage = openStorage(database === 'postgres' ? { databaseUrl: postgresUrl, dataDir: '', postgresSchema: schema } : { databaseUrl: `sqlite:${file}`, dataDir: '' });
+    const storage = openStorage(
+      database === 'postgres' ? { databaseUrl: postgresUrl, dataDir: '', postgresSchema: schema, ...rowSetChunk } : { databaseUrl: `sqlite:${file}`, dataDir: '', ...rowSetChunk },
+    );
     await storage.migrate();
     const lk = createLatchkey(loadConfig({ LOG_LEVEL: 'silent' }), storage);
     const setup = await lk.setup.initialize({ organizationName: 'P', email: 'p@example.test', password: 'profile password 123' });
@@ -60,7 +64,7 @@ for (const database of databases) {
     }
     await lk.stop();
     await storage.close();
-    if (database === 'postgres') {
+    if (database === 'postgres' && !process.env.SKIP_EXPLAIN) {
       const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path=${schema}` });
       await client.connect();
       const explain = async (label: string, text: string, values: unknown[]) => {
