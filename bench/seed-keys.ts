@@ -69,7 +69,7 @@ function makeBatch(from: number, size: number, o: SeedOptions, every: number, sa
 }
 
 const KEY_COLUMNS =
-  'id, org_id, kind, token_type, name, name_lower, description, start, permissions, project_restricted, owner_user_id, created_by_type, created_by_id, created_at, updated_at, expires_at, enabled, revoked_at, last_used_at, metadata, rate_limit, credits_remaining, credits_refill_amount, credits_refill_interval_ms, credits_refilled_at, ip_ranges';
+  'id, org_id, kind, token_type, name, name_lower, description, start, permissions, project_restricted, owner_user_id, created_by_type, created_by_id, created_at, updated_at, expires_at, enabled, revoked_at, metadata, rate_limit, credits_remaining, credits_refill_amount, credits_refill_interval_ms, credits_refilled_at, ip_ranges';
 const PERMISSIONS = JSON.stringify(['orders:read', 'orders:write']);
 
 export async function seedKeys(target: SeedTarget, o: SeedOptions): Promise<SeedResult> {
@@ -87,7 +87,7 @@ function seedSqlite(file: string, o: SeedOptions, every: number, sample: SeededK
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -262144');
   const perStatement = 100;
-  const keyTuple = `(?, ?, 'org', ?, ?, ?, '', ?, ?, 0, NULL, 'user', ?, ?, ?, NULL, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
+  const keyTuple = `(?, ?, 'org', ?, ?, ?, '', ?, ?, 0, NULL, 'user', ?, ?, ?, NULL, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`;
   const insertKeys = db.prepare(`insert into api_keys (${KEY_COLUMNS}) values ${Array(perStatement).fill(keyTuple).join(', ')}`);
   const insertSecrets = db.prepare(`insert into key_secrets (digest, key_id, org_id, created_at, expires_at) values ${Array(perStatement).fill('(?, ?, ?, ?, NULL)').join(', ')}`);
   const insertKey = db.prepare(`insert into api_keys (${KEY_COLUMNS}) values ${keyTuple}`);
@@ -119,7 +119,7 @@ async function seedPostgres(target: { url: string; schema: string }, o: SeedOpti
   const insertKeys = {
     name: 'bench_seed_keys',
     text: `insert into api_keys (${KEY_COLUMNS})
-           select id, $6, 'org', token_type, name, lower(name), '', start, $7, 0, null, 'user', $8, created_at, created_at, null, 1, null, null, null, null, null, null, null, null, null
+           select id, $6, 'org', token_type, name, lower(name), '', start, $7, 0, null, 'user', $8, created_at, created_at, null, 1, null, null, null, null, null, null, null, null
            from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) as t(id, token_type, name, start, created_at)`,
   };
   const insertSecrets = {

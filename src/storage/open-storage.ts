@@ -12,12 +12,14 @@ export interface StorageOptions {
   postgresSchema?: string;
   /** Bounds on waiting for the database; the defaults are those of docs/configuration.md. */
   timeouts?: Partial<StorageTimeouts>;
+  /** Rows per set-based statement in place of the dialect's; for tests. */
+  rowSetChunk?: number;
 }
 
 export function openStorage(options: StorageOptions): Storage {
   const url = options.databaseUrl;
   const timeouts = { ...DEFAULT_STORAGE_TIMEOUTS, ...options.timeouts };
-  const settings = { acquireMs: timeouts.acquireMs };
+  const settings = { acquireMs: timeouts.acquireMs, ...(options.rowSetChunk === undefined ? {} : { rowSetChunk: options.rowSetChunk }) };
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     return new Storage(createPostgresAdapter({ connectionString: url, timeouts, ...(options.postgresSchema ? { schema: options.postgresSchema } : {}) }), settings);
   }

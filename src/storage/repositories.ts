@@ -40,7 +40,7 @@ export function bindRepositories(db: Kysely<Database>, features: StorageFeatures
     audit: new AuditRepository(db),
     sessions: new SessionRepository(db),
     permissions: new PermissionRepository(db),
-    usage: new UsageRepository(db),
+    usage: new UsageRepository(db, features),
     serverSecrets: new ServerSecretRepository(db),
     instances: new InstanceRepository(db),
     invitations: new InvitationRepository(db),

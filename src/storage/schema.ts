@@ -56,7 +56,6 @@ export interface ApiKeyTable {
   expires_at: number | null;
   enabled: number;
   revoked_at: number | null;
-  last_used_at: number | null;
   metadata: string | null;
   rate_limit: string | null;
   credits_remaining: number | null;
@@ -79,6 +78,12 @@ export interface KeySecretTable {
   created_at: number;
   /** Set on a rolled-away secret during its grace period; null for the current secret. */
   expires_at: number | null;
+}
+
+/** One row per key that has been used (migration m005); kept out of api_keys so each flush writes narrow rows. */
+export interface KeyLastUsedTable {
+  key_id: string;
+  last_used_at: number;
 }
 
 export interface KeyUsageTable {
@@ -170,6 +175,7 @@ export interface Database {
   api_key_projects: ApiKeyProjectTable;
   key_secrets: KeySecretTable;
   key_usage: KeyUsageTable;
+  key_last_used: KeyLastUsedTable;
   audit_events: AuditEventTable;
   sessions: SessionTable;
   permissions: PermissionTable;
@@ -179,7 +185,8 @@ export interface Database {
   invitations: InvitationTable;
 }
 
-export type ApiKeyRow = Selectable<ApiKeyTable>;
+/** A key as the repository reads it: its row with its last-used time (from key_last_used) beside it. */
+export type ApiKeyRow = Selectable<ApiKeyTable> & { last_used_at: number | null };
 export type NewApiKeyRow = Insertable<ApiKeyTable>;
 export type ApiKeyUpdate = Updateable<ApiKeyTable>;
 export type ProjectRow = Selectable<ProjectTable>;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../domain/app-error.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
-import type { DialectAdapter } from './dialect/dialect-adapter.js';
+import type { DialectAdapter, StorageFeatures } from './dialect/dialect-adapter.js';
 import { type FaultPolicy, faultAwareDialect } from './fault-aware-dialect.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories.js';
@@ -18,6 +18,8 @@ const PROBE_TIMEOUT_MS = 5_000;
 export interface StorageSettings {
   /** Longest wait for a free connection. */
   acquireMs?: number;
+  /** Rows per set-based statement, in place of the dialect's (tests cross chunk boundaries with a few rows). */
+  rowSetChunk?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class Storage implements ServiceStorage {
   private lastProbe = 0;
 
   private readonly policy: FaultPolicy;
+  private readonly features: StorageFeatures;
   private readonly shared: Repositories;
   /** Set for the async context of a transaction's work, which is how a checkout from inside one is recognised. */
   private readonly insideTransaction = new AsyncLocalStorage<true>();
@@ -53,7 +56,8 @@ export class Storage implements ServiceStorage {
       if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
     });
     this.db = new Kysely<Database>({ dialect: guarded });
-    this.shared = bindRepositories(this.db, adapter.features);
+    this.features = settings.rowSetChunk === undefined ? adapter.features : { ...adapter.features, rowSetChunk: settings.rowSetChunk };
+    this.shared = bindRepositories(this.db, this.features);
   }
 
   /**
@@ -85,7 +89,7 @@ export class Storage implements ServiceStorage {
       // The context is entered only once the transaction holds its connection, so its own checkout is not refused.
       return await this.db
         .transaction()
-        .execute((trx) => this.insideTransaction.run(true, () => work(bindRepositories(trx, this.adapter.features))));
+        .execute((trx) => this.insideTransaction.run(true, () => work(bindRepositories(trx, this.features))));
     } catch (error) {
       if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
       if (this.adapter.isForeignKeyViolation(error)) throw new AppError('CONCURRENT_CHANGE', { cause: error });

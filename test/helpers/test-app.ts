@@ -45,11 +45,13 @@ export interface TestAppOptions {
   logger?: Parameters<typeof buildApp>[1] extends infer O ? (O extends { logger?: infer L } ? L : never) : never;
   /** Skip creating the first organization. */
   uninitialized?: boolean;
+  /** Rows per set-based storage statement, small to cross chunk boundaries with few rows. */
+  rowSetChunk?: number;
 }
 
 /** A real app on a real, fresh database, initialized with one organization and its owner. */
 export async function createTestApp(database: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
-  const { storage, destroy } = await createTestStorage(database);
+  const { storage, destroy } = await createTestStorage(database, options.rowSetChunk === undefined ? {} : { rowSetChunk: options.rowSetChunk });
   // Password hashes at 2^10 keep the suite fast; the 2^17 default has a test of its own (test/domain/password-hash).
   const config = loadConfig({
     LOG_LEVEL: 'silent',

@@ -22,9 +22,9 @@ export interface TestStorage {
 }
 
 /** A fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped afterwards. */
-export async function createTestStorage(database: TestDatabase): Promise<TestStorage> {
+export async function createTestStorage(database: TestDatabase, options: { rowSetChunk?: number } = {}): Promise<TestStorage> {
   if (database === 'sqlite') {
-    const storage = openStorage({ databaseUrl: 'sqlite::memory:', dataDir: '' });
+    const storage = openStorage({ databaseUrl: 'sqlite::memory:', dataDir: '', ...options });
     await storage.migrate();
     return { storage, destroy: () => storage.close() };
   }
@@ -33,7 +33,7 @@ export async function createTestStorage(database: TestDatabase): Promise<TestSto
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const storage = openStorage({ databaseUrl: POSTGRES_URL, dataDir: '', postgresSchema: schema });
+  const storage = openStorage({ databaseUrl: POSTGRES_URL, dataDir: '', postgresSchema: schema, ...options });
   const destroy = async () => {
     await storage.close();
     const cleanup = new pg.Client({ connectionString: POSTGRES_URL });

@@ -1,7 +1,8 @@
 import { isStorageUnavailable } from '../../domain/storage-unavailable.js';
 import type { BackgroundLog } from '../../ports/background-log.js';
 import type { UsageRecorder } from '../../ports/usage-recorder.js';
-import type { UsageIncrement } from '../../storage/repositories/usage-repository.js';
+import type { Repositories } from '../../storage/repositories.js';
+import type { LastUse, UsageIncrement } from '../../storage/repositories/usage-repository.js';
 import type { Storage } from '../../storage/storage.js';
 
 const HOUR = 3_600_000;
@@ -76,27 +77,18 @@ export class BufferedUsageRecorder implements UsageRecorder {
   }
 
   private async write(lastUsed: Map<string, number>, counts: UsageIncrement[]): Promise<void> {
+    const times = [...lastUsed].map(([keyId, at]) => ({ keyId, at }));
     let fault: unknown;
-    if (lastUsed.size > 0) {
-      try {
-        await this.storage.run((repos) => repos.usage.recordLastUsed([...lastUsed].map(([keyId, at]) => ({ keyId, at }))));
-      } catch (error) {
-        // Last-used times only ever move forward in storage, so writing them again is harmless.
-        if (isStorageUnavailable(error)) {
-          this.keepLastUsed(lastUsed);
-          fault = error;
-        } else this.log.error({ err: error }, 'last-used times dropped: they could not be written');
-      }
-    }
-    if (counts.length > 0) {
-      try {
-        await this.addCounts(counts);
-      } catch (error) {
-        if (isStorageUnavailable(error)) {
-          this.keepCounts(counts);
-          fault = error;
-        } else this.log.error({ err: error, rows: counts.length }, 'usage counts dropped: they could not be written');
-      }
+    try {
+      await this.writeBoth(times, counts);
+    } catch (error) {
+      if (isStorageUnavailable(error)) {
+        // Last-used times only ever move forward in storage, and the counts were written whole or not at all,
+        // so writing both again later is harmless.
+        this.keepLastUsed(lastUsed);
+        this.keepCounts(counts);
+        fault = error;
+      } else this.log.error({ err: error, rows: counts.length, keys: times.length }, 'usage counts and last-used times dropped: they could not be written');
     }
     if (fault !== undefined && !this.failing) {
       this.log.warn({ err: fault, rows: this.counts.size }, 'usage counts kept in memory until storage answers again');
@@ -106,14 +98,21 @@ export class BufferedUsageRecorder implements UsageRecorder {
     this.failing = fault !== undefined;
   }
 
-  /** All or nothing, so a batch retried after a fault is never counted twice. */
-  private async addCounts(counts: readonly UsageIncrement[]): Promise<void> {
+  /**
+   * One transaction per flush: all or nothing, so a batch retried after a fault is never counted twice, and on
+   * SQLite one commit instead of one per statement.
+   */
+  private async writeBoth(times: readonly LastUse[], counts: readonly UsageIncrement[]): Promise<void> {
+    const work = async (tx: Repositories) => {
+      if (times.length > 0) await tx.usage.recordLastUsed(times);
+      if (counts.length > 0) await tx.usage.add(counts);
+    };
     try {
-      await this.storage.transaction((tx) => tx.usage.add(counts));
+      await this.storage.transaction(work);
     } catch (error) {
       if (isStorageUnavailable(error)) throw error;
       // A key deleted while the batch was being written fails it whole; written again, the batch leaves it out.
-      await this.storage.transaction((tx) => tx.usage.add(counts));
+      await this.storage.transaction(work);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Dialect } from 'kysely';
+import type { Dialect, RawBuilder } from 'kysely';
 
 /** Everything that differs between the databases, in one place; nothing outside dialect/ asks which one it is. */
 export interface DialectAdapter {
@@ -45,4 +45,21 @@ export interface StorageFeatures {
    * syntax and needs no row locks: its single connection already runs one transaction at a time.
    */
   rowLocks: boolean;
+  /**
+   * Many rows as a table expression carried by a few bound parameters whatever their number, for set-based
+   * writes: PostgreSQL passes one array per column to `unnest`, SQLite one JSON text to `json_each`. A VALUES
+   * list would need a parameter per value (both drivers cap those) and is parsed and planned value by value.
+   * Use it as `from ${rowSet(…)} as v`; its columns carry the given names and types.
+   */
+  rowSet(columns: readonly RowSetColumn[], rows: ReadonlyArray<ReadonlyArray<string | number>>): RawBuilder<unknown>;
+  /**
+   * Rows per rowSet statement. On SQLite a statement holds the one thread every request shares, so a flush is
+   * cut into pieces short enough not to stall other requests; PostgreSQL runs it in another process.
+   */
+  rowSetChunk: number;
+}
+
+export interface RowSetColumn {
+  name: string;
+  type: 'text' | 'bigint';
 }

@@ -32,10 +32,13 @@ export interface KeyListFilter {
 const CHUNK = 5000;
 
 /**
- * Keys per last-used update. Its CASE is searched linearly for every row it updates, so the work grows with the
- * square of this number: 5,000 made the flush of 100,000 keys three times slower than 500 did.
+ * A key's last-used time lives in key_last_used (migration m005), so the flush never rewrites the wide key row.
+ * Read beside the row as a scalar subquery (a primary-key probe) rather than a join: it leaves every query's
+ * shape, filters and `FOR UPDATE` as they are, and a key never used reads null.
  */
-const LAST_USED_CHUNK = 500;
+function lastUsedOf(keysTable: 'api_keys' | 'k') {
+  return sql<number | null>`(select lu.last_used_at from key_last_used as lu where lu.key_id = ${sql.ref(`${keysTable}.id`)})`.as('last_used_at');
+}
 
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
@@ -133,7 +136,6 @@ export class KeyRepository {
         expires_at: key.expiresAt,
         enabled: key.enabled ? 1 : 0,
         revoked_at: key.revokedAt,
-        last_used_at: key.lastUsedAt,
         metadata: key.metadata === null ? null : JSON.stringify(key.metadata),
         rate_limit: key.rateLimit === null ? null : JSON.stringify(key.rateLimit),
         credits_remaining: key.credits?.remaining ?? null,
@@ -195,7 +197,7 @@ export class KeyRepository {
   }
 
   async findById(orgId: string, id: string, kind?: CredentialKind): Promise<ApiKey | null> {
-    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', id);
+    let query = this.db.selectFrom('api_keys').selectAll().select(lastUsedOf('api_keys')).where('org_id', '=', orgId).where('id', '=', id);
     if (kind) query = query.where('kind', '=', storedKind(kind));
     const row = await query.executeTakeFirst();
     if (!row) return null;
@@ -207,7 +209,7 @@ export class KeyRepository {
     for (let i = 0; i < ids.length; i += CHUNK) {
       // Kind is checked here rather than in SQL: an extra equality would steer SQLite onto the (org_id, kind, …)
       // indexes and a scan of the whole organization instead of the (org_id, id) lookups.
-      const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      const rows = await this.db.selectFrom('api_keys').selectAll().select(lastUsedOf('api_keys')).where('org_id', '=', orgId).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
       keys.push(...(await this.withProjects(rows.filter((row) => row.kind === storedKind(kind)))));
     }
     return keys;
@@ -225,6 +227,7 @@ export class KeyRepository {
       const rows = await this.db
         .selectFrom('api_keys')
         .selectAll()
+        .select(lastUsedOf('api_keys'))
         .where('org_id', '=', orgId)
         .where('id', 'in', sorted.slice(i, i + CHUNK))
         .orderBy('id')
@@ -246,6 +249,7 @@ export class KeyRepository {
       .selectFrom('key_secrets as s')
       .innerJoin('api_keys as k', 'k.id', 's.key_id')
       .selectAll('k')
+      .select(lastUsedOf('k'))
       .select('s.expires_at as secret_expires_at')
       .where('s.digest', '=', digest)
       .executeTakeFirst();
@@ -255,7 +259,7 @@ export class KeyRepository {
   }
 
   async list(filter: KeyListFilter): Promise<ApiKey[]> {
-    let query = this.db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId).where('kind', '=', storedKind(filter.kind));
+    let query = this.db.selectFrom('api_keys').selectAll().select(lastUsedOf('api_keys')).where('org_id', '=', filter.orgId).where('kind', '=', storedKind(filter.kind));
     query = this.applyFilters(query, filter);
     if (filter.search !== undefined) {
       // A range over the bytewise-collated lowercase name is a prefix match that walks the (org, kind, name)
@@ -376,6 +380,7 @@ export class KeyRepository {
       await this.db.deleteFrom('key_secrets').where('key_id', 'in', chunk).execute();
       await this.db.deleteFrom('api_key_projects').where('key_id', 'in', chunk).execute();
       await this.db.deleteFrom('key_usage').where('key_id', 'in', chunk).execute();
+      await this.db.deleteFrom('key_last_used').where('key_id', 'in', chunk).execute();
       await this.db.deleteFrom('api_keys').where('org_id', '=', orgId).where('id', 'in', chunk).execute();
     }
   }
@@ -419,21 +424,5 @@ export class KeyRepository {
       .returning('credits_remaining')
       .executeTakeFirst();
     return row ? row.credits_remaining : null;
-  }
-
-  /**
-   * Applies last-used times gathered in memory, a few hundred keys per statement; never moves a time backwards.
-   * A CASE over the ids is plain SQL on both databases, where one UPDATE per key made a large flush take minutes.
-   */
-  async recordLastUsed(entries: ReadonlyArray<{ keyId: string; at: number }>): Promise<void> {
-    for (let i = 0; i < entries.length; i += LAST_USED_CHUNK) {
-      const chunk = entries.slice(i, i + LAST_USED_CHUNK);
-      const at = sql<number>`case id ${sql.join(chunk.map((e) => sql`when ${e.keyId} then cast(${e.at} as bigint)`), sql` `)} end`;
-      await this.db
-        .updateTable('api_keys')
-        .set({ last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end` })
-        .where('id', 'in', chunk.map((e) => e.keyId))
-        .execute();
-    }
   }
 }

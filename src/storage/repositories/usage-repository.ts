@@ -1,11 +1,6 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { RowSetColumn, StorageFeatures } from '../dialect/dialect-adapter.js';
 import type { Database } from '../schema.js';
-
-/**
- * Rows per statement. 2,000 rows of five values stay under both drivers' bound-parameter limits (SQLite 32,766,
- * PostgreSQL 65,535) and make a flush of 100,000 keys 50 statements instead of thousands.
- */
-const ROWS_PER_STATEMENT = 2000;
 
 export interface UsageIncrement {
   keyId: string;
@@ -26,38 +21,60 @@ export interface LastUse {
   at: number;
 }
 
-/** `(values (…), (…))`: a set both SQLite and PostgreSQL join like a table, its columns named column1, column2, … */
-function valuesTable(rows: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return sql`(values ${sql.join(rows)})`;
-}
+const USAGE_COLUMNS: readonly RowSetColumn[] = [
+  { name: 'key_id', type: 'text' },
+  { name: 'org_id', type: 'text' },
+  { name: 'bucket', type: 'bigint' },
+  { name: 'code', type: 'text' },
+  { name: 'count', type: 'bigint' },
+];
 
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT));
-  return out;
+const LAST_USE_COLUMNS: readonly RowSetColumn[] = [
+  { name: 'key_id', type: 'text' },
+  { name: 'at', type: 'bigint' },
+];
+
+/**
+ * Sorted before writing, so concurrent flushes of many instances over the same keys take their row locks in one
+ * order and cannot deadlock each other; within one flush each row's key is unique, so the order is total.
+ */
+function byKey<T extends { keyId: string }>(rows: readonly T[], tail: (row: T) => string = () => ''): T[] {
+  return [...rows].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : tail(a) < tail(b) ? -1 : tail(a) > tail(b) ? 1 : 0));
 }
 
 export class UsageRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly features: StorageFeatures,
+  ) {}
+
+  private chunks<T>(items: readonly T[]): T[][] {
+    const size = this.features.rowSetChunk;
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+  }
 
   /**
-   * Adds counts gathered in memory, one set-based upsert per chunk: the counts are joined to the keys that still
-   * exist, so counts of keys deleted meanwhile are left out by the same statement that writes the others. The
-   * same SQL runs on SQLite and PostgreSQL (`where true` keeps SQLite's parser from reading the upsert's ON as
-   * the join's). Run it in a transaction: the batch is then written whole or not at all, so a caller that meets
-   * a fault can write it again later without counting anything twice.
+   * Adds counts gathered in memory, one set-based upsert per chunk. Counts are added to what is stored, never
+   * replace it, so instances flushing into the same rows each add their own. They are joined to the keys that
+   * still exist, so counts of keys deleted meanwhile are left out by the same statement that writes the others
+   * (`where true` keeps SQLite's parser from reading the upsert's ON as the join's). Run it in a transaction: the
+   * batch is then written whole or not at all, so a caller that meets a fault can write it again later without
+   * counting anything twice.
    */
   async add(increments: readonly UsageIncrement[]): Promise<void> {
-    for (const chunk of chunks(increments)) {
-      // Casts on every value: PostgreSQL types the columns of a VALUES list from what it is given.
-      const rows = chunk.map(
-        (inc) => sql`(cast(${inc.keyId} as text), cast(${inc.orgId} as text), cast(${inc.bucket} as bigint), cast(${inc.code} as text), cast(${inc.count} as bigint))`,
+    const sorted = byKey(increments, (row) => `${row.bucket}|${row.code}`);
+    for (const chunk of this.chunks(sorted)) {
+      const rows = this.features.rowSet(
+        USAGE_COLUMNS,
+        chunk.map((inc) => [inc.keyId, inc.orgId, inc.bucket, inc.code, inc.count]),
       );
       await sql`
         insert into key_usage (key_id, org_id, bucket, code, count)
-        select v.column1, v.column2, v.column3, v.column4, v.column5
-        from ${valuesTable(rows)} as v
-        join api_keys on api_keys.id = v.column1
+        select v.key_id, v.org_id, v.bucket, v.code, v.count
+        from ${rows} as v
+        join api_keys on api_keys.id = v.key_id
         where true
         on conflict (key_id, bucket, code) do update set count = key_usage.count + excluded.count
       `.execute(this.db);
@@ -65,16 +82,23 @@ export class UsageRepository {
   }
 
   /**
-   * Moves each key's last-used time forward (never back), one joined update per chunk rather than a CASE over
-   * every id, whose cost grows with the square of the chunk. Keys deleted meanwhile simply match no row.
+   * Moves each key's last-used time forward, never back: a flush that arrives late (another instance's, or one
+   * retried after an outage) leaves a later time in place. Keys deleted meanwhile are left out by the join.
    */
   async recordLastUsed(entries: readonly LastUse[]): Promise<void> {
-    for (const chunk of chunks(entries)) {
-      const rows = chunk.map((e) => sql`(cast(${e.keyId} as text), cast(${e.at} as bigint))`);
+    for (const chunk of this.chunks(byKey(entries))) {
+      const rows = this.features.rowSet(
+        LAST_USE_COLUMNS,
+        chunk.map((e) => [e.keyId, e.at]),
+      );
       await sql`
-        update api_keys set last_used_at = v.column2
-        from ${valuesTable(rows)} as v
-        where api_keys.id = v.column1 and (api_keys.last_used_at is null or api_keys.last_used_at < v.column2)
+        insert into key_last_used (key_id, last_used_at)
+        select v.key_id, v.at
+        from ${rows} as v
+        join api_keys on api_keys.id = v.key_id
+        where true
+        on conflict (key_id) do update set last_used_at = excluded.last_used_at
+        where key_last_used.last_used_at < excluded.last_used_at
       `.execute(this.db);
     }
   }

@@ -2,6 +2,7 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../../storage-timeouts.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
+import { postgresRowSet } from './postgres-row-set.js';
 import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
 
 // Epoch-millisecond timestamps and counts are bigint columns; they stay far below 2^53, so numbers are exact.
@@ -109,7 +110,9 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     migrationContext: { bytewiseCollation: '"C"' },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
-    features: { rowLocks: true },
+    // Few statements per flush (the server works on them in its own process, off our event loop), each short enough
+    // to stay far inside the statement timeout on a loaded host: a flush that timed out would be retried whole.
+    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 20_000 },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
