@@ -1,7 +1,10 @@
 /** What happens to a key or a personal token; both record the same events, under `key.` and `token.`. */
 const CREDENTIAL_EVENTS = ['created', 'updated', 'enabled', 'disabled', 'regenerated', 'revoked', 'deleted'] as const;
 
-type CredentialAction = `${'key' | 'token'}.${(typeof CREDENTIAL_EVENTS)[number]}`;
+/** The part after `key.` or `token.`: what a credential's audit action names happened to it. */
+export type CredentialEvent = (typeof CREDENTIAL_EVENTS)[number];
+
+type CredentialAction = `${'key' | 'token'}.${CredentialEvent}`;
 
 /**
  * The one registry of audit actions Latchkey records. docs/api.md ("Audit actions") documents every entry and a

@@ -3,7 +3,7 @@ import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
 import { actsAsOwner, type KeyCreator, type Standing } from '../domain/role-rules.js';
-import { isRole, type Role } from '../domain/roles.js';
+import type { Role } from '../domain/roles.js';
 import type { Repositories } from '../storage/repositories.js';
 
 /** Someone who acts on members: a user (by session) or a key (an organization key or a personal token). */
@@ -15,7 +15,7 @@ export function actorOfPrincipal(principal: Principal): Actor {
 
 async function currentRole(repos: Repositories, orgId: string, userId: string): Promise<Role | null> {
   const membership = await repos.memberships.find(orgId, userId);
-  return membership && isRole(membership.role) ? membership.role : null;
+  return membership?.role ?? null;
 }
 
 /**

@@ -3,7 +3,6 @@ import { AppError } from '../domain/app-error.js';
 import { constantEquals } from '../domain/constant-equals.js';
 import { limitsOf } from '../domain/grant-limits.js';
 import { NO_LIMITS, type Principal } from '../domain/principal.js';
-import { isRole } from '../domain/roles.js';
 import { CREDENTIAL_KINDS } from '../domain/credential-kinds.js';
 import { credentialState } from '../domain/credential-state.js';
 import type { ResolvedKey } from '../ports/key-cache.js';
@@ -72,17 +71,17 @@ export class Authenticator {
     const now = this.ctx.now();
     const id = this.ctx.digest(`session:${sessionToken}`);
     const session = await this.ctx.storage.run((repos) => repos.sessions.findById(id));
-    if (!session || session.expires_at <= now) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
-    const membership = await this.ctx.storage.run((repos) => repos.memberships.find(session.org_id, session.user_id));
-    if (!membership || !isRole(membership.role)) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
-    const csrfValid = csrfToken !== undefined && constantEquals(this.ctx.digest(`csrf:${csrfToken}`), session.csrf_digest);
+    if (!session || session.expiresAt <= now) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
+    const membership = await this.ctx.storage.run((repos) => repos.memberships.find(session.orgId, session.userId));
+    if (!membership) throw new AppError('AUTH_INVALID', { message: 'The session has ended; sign in again.' });
+    const csrfValid = csrfToken !== undefined && constantEquals(this.ctx.digest(`csrf:${csrfToken}`), session.csrfDigest);
     return {
       sessionId: id,
       csrfValid,
       principal: {
         kind: 'session',
-        orgId: session.org_id,
-        userId: session.user_id,
+        orgId: session.orgId,
+        userId: session.userId,
         keyId: null,
         role: membership.role,
         keyPermissions: null,

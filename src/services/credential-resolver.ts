@@ -1,5 +1,4 @@
 import { createIpMatcher } from '../domain/cidr.js';
-import { isRole } from '../domain/roles.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import { parseToken } from '../domain/token-format.js';
 import type { ResolvedKey } from '../ports/key-cache.js';
@@ -51,7 +50,7 @@ export class CredentialResolver {
     let ownerRole: ResolvedKey['ownerRole'] = null;
     if (found.key.ownerUserId) {
       const membership = await this.ctx.storage.run((repos) => repos.memberships.find(found.key.orgId, found.key.ownerUserId!));
-      ownerRole = membership && isRole(membership.role) ? membership.role : null;
+      ownerRole = membership?.role ?? null;
     }
     const resolved: ResolvedKey = {
       key: found.key,

@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '../domain/app-error.js';
 import { newId } from '../domain/ids.js';
+import { type Invitation as StoredInvitation, isPendingInvitation } from '../domain/invitation.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import { hashPassword } from '../domain/password-hash.js';
 import type { Principal } from '../domain/principal.js';
@@ -7,8 +8,7 @@ import { assertMayGrantRole, type Standing } from '../domain/role-rules.js';
 import type { Role } from '../domain/roles.js';
 import { generateToken, parseToken } from '../domain/token-format.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { InvitationRow } from '../storage/schema.js';
-import { type Actor, standingOf } from './actor-standing.js';
+import { type Actor, actorOfPrincipal, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
 import { requirePermission } from '../domain/require-permission.js';
 import { type Member, memberManager, toMember } from './member-service.js';
@@ -16,14 +16,8 @@ import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  invitedBy: Actor;
-  createdAt: number;
-  expiresAt: number;
-}
+/** An invitation as the API shows it: never its token's digest, and only pending ones are ever shown. */
+export type Invitation = Pick<StoredInvitation, 'id' | 'email' | 'role' | 'invitedBy' | 'createdAt' | 'expiresAt'>;
 
 export interface CreatedInvitation {
   invitation: Invitation;
@@ -45,22 +39,10 @@ export interface NewAccountInput {
 const WRITE = 'latchkey:members:write';
 
 /** Finds or makes the user who joins, inside the acceptance's transaction; refuses when they may not. */
-type Joiner = (tx: Repositories, invitation: InvitationRow, now: number) => Promise<{ id: string; email: string; name: string; created: boolean }>;
+type Joiner = (tx: Repositories, invitation: StoredInvitation, now: number) => Promise<{ id: string; email: string; name: string; created: boolean }>;
 
-function toInvitation(row: InvitationRow): Invitation {
-  return {
-    id: row.id,
-    email: row.email,
-    // Both are written only by this service, from closed lists.
-    role: row.role as Role,
-    invitedBy: { type: row.invited_by_type as Actor['type'], id: row.invited_by_id },
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
-
-function isPending(row: InvitationRow, now: number): boolean {
-  return row.accepted_at === null && row.revoked_at === null && row.expires_at > now;
+function toInvitation({ id, email, role, invitedBy, createdAt, expiresAt }: StoredInvitation): Invitation {
+  return { id, email, role, invitedBy, createdAt, expiresAt };
 }
 
 /** One answer for every token that cannot be used: malformed, unknown, expired, revoked or spent. */
@@ -88,19 +70,18 @@ export class InvitationService {
     const email = input.email.trim().toLowerCase();
     const now = this.ctx.now();
     const token = generateToken(this.ctx.config.tokenFormat, 'inv');
-    const row: InvitationRow = {
+    const invitation: StoredInvitation = {
       id: newId('inv'),
-      org_id: orgId,
+      orgId,
       email,
       role: input.role,
-      token_digest: this.ctx.digest(token),
-      invited_by_type: principal.kind === 'session' ? 'user' : 'key',
-      invited_by_id: principal.kind === 'session' ? principal.userId! : principal.keyId!,
-      created_at: now,
-      expires_at: now + this.ctx.config.invitationTtlMs,
-      accepted_at: null,
-      accepted_by: null,
-      revoked_at: null,
+      tokenDigest: this.ctx.digest(token),
+      invitedBy: actorOfPrincipal(principal),
+      createdAt: now,
+      expiresAt: now + this.ctx.config.invitationTtlMs,
+      acceptedAt: null,
+      acceptedBy: null,
+      revokedAt: null,
     };
     await this.ctx.storage.transaction(async (tx) => {
       // The lock makes "no second pending invitation for this email" hold against a concurrent create.
@@ -110,12 +91,16 @@ export class InvitationService {
       if (await tx.memberships.findByEmail(orgId, email)) throw new AppError('ALREADY_MEMBER');
       const pending = await tx.invitations.findPendingByEmail(orgId, email, now);
       if (pending) throw new AppError('ALREADY_INVITED', { details: { invitationId: pending.id } });
-      await tx.invitations.insert(row);
+      await tx.invitations.insert(invitation);
       await tx.audit.insertMany([
-        auditEvent(orgId, principal, 'invitation.created', { type: 'invitation', id: row.id }, meta, now, { email, role: input.role, expiresAt: row.expires_at }),
+        auditEvent(orgId, principal, 'invitation.created', { type: 'invitation', id: invitation.id }, meta, now, {
+          email,
+          role: input.role,
+          expiresAt: invitation.expiresAt,
+        }),
       ]);
     });
-    return { invitation: toInvitation(row), token };
+    return { invitation: toInvitation(invitation), token };
   }
 
   async list(principal: Principal, query: { limit: number; cursor?: string }): Promise<Page<Invitation>> {
@@ -123,8 +108,8 @@ export class InvitationService {
     const scope = 'invitations';
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.run((repos) => repos.invitations.listPending(principal.orgId, this.ctx.now(), query.limit + 1, after));
-    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.id }), toInvitation);
+    const invitations = await this.ctx.storage.run((repos) => repos.invitations.listPending(principal.orgId, this.ctx.now(), query.limit + 1, after));
+    return pageFrom(invitations, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.id }), toInvitation);
   }
 
   /** Only a pending invitation can be revoked, and only by a caller that could have made it (owner for owner). */
@@ -138,7 +123,7 @@ export class InvitationService {
       const standing = await memberManager(tx, principal, now, 'revoke invitations');
       const invitation = await tx.invitations.findPending(orgId, id, now);
       if (!invitation) throw new AppError('NOT_FOUND');
-      assertMayGrantRole(standing, invitation.role as Role);
+      assertMayGrantRole(standing, invitation.role);
       if (!(await tx.invitations.revoke(orgId, id, now))) throw new AppError('NOT_FOUND');
       await tx.audit.insertMany([
         auditEvent(orgId, principal, 'invitation.revoked', { type: 'invitation', id }, meta, now, { email: invitation.email, role: invitation.role }),
@@ -157,7 +142,7 @@ export class InvitationService {
       const user = await tx.users.findById(userId);
       if (!user) throw new AppError('AUTH_INVALID');
       if (user.email !== invitation.email) throw new AppError('INVITATION_EMAIL_MISMATCH');
-      if (await tx.memberships.find(invitation.org_id, userId)) throw new AppError('ALREADY_MEMBER');
+      if (await tx.memberships.find(invitation.orgId, userId)) throw new AppError('ALREADY_MEMBER');
       return { id: user.id, email: user.email, name: user.name, created: false };
     });
   }
@@ -181,7 +166,7 @@ export class InvitationService {
       meta,
       async (tx, invitation, now) => {
         if (await tx.users.findByEmail(invitation.email)) throw new AppError('EMAIL_TAKEN');
-        const user = { id: newId('usr'), email: invitation.email, name: input.name ?? '', password_hash: passwordHash, created_at: now };
+        const user = { id: newId('usr'), email: invitation.email, name: input.name ?? '', passwordHash, createdAt: now };
         await tx.users.insert(user);
         return { id: user.id, email: user.email, name: user.name, created: true };
       },
@@ -189,17 +174,17 @@ export class InvitationService {
     );
   }
 
-  private async pendingByToken(token: string): Promise<InvitationRow> {
+  private async pendingByToken(token: string): Promise<StoredInvitation> {
     const parsed = parseToken(token, this.ctx.config.tokenFormat);
     // Without a type segment the secret does not say it is an invitation; the lookup by digest decides.
     if (!parsed || (parsed.type !== null && parsed.type !== 'inv')) throw invalid();
     const found = await this.ctx.storage.run((repos) => repos.invitations.findByDigest(this.ctx.digest(token)));
-    if (!found || !isPending(found, this.ctx.now())) throw invalid();
+    if (!found || !isPendingInvitation(found, this.ctx.now())) throw invalid();
     return found;
   }
 
   /** A unique violation means a racing request made the same user or membership first. */
-  private async admit(found: InvitationRow, meta: RequestMeta, joiner: Joiner, onUnique: 'ALREADY_MEMBER' | 'EMAIL_TAKEN' = 'ALREADY_MEMBER'): Promise<AcceptedInvitation> {
+  private async admit(found: StoredInvitation, meta: RequestMeta, joiner: Joiner, onUnique: 'ALREADY_MEMBER' | 'EMAIL_TAKEN' = 'ALREADY_MEMBER'): Promise<AcceptedInvitation> {
     const now = this.ctx.now();
     return this.ctx.storage.transaction((tx) => this.admitIn(tx, found, meta, now, joiner), () => new AppError(onUnique));
   }
@@ -209,30 +194,31 @@ export class InvitationService {
    * its role, then the one conditional update that spends it. Of two acceptances at once, exactly one gets here
    * with a pending invitation; the other answers INVITATION_INVALID.
    */
-  private async admitIn(tx: Repositories, found: InvitationRow, meta: RequestMeta, now: number, joiner: Joiner): Promise<AcceptedInvitation> {
-    await tx.organizations.lockForUpdate(found.org_id);
-    const invitation = await tx.invitations.findByDigest(found.token_digest);
-    if (!invitation || !isPending(invitation, now)) throw invalid();
-    const organization = await tx.organizations.findById(invitation.org_id);
+  private async admitIn(tx: Repositories, found: StoredInvitation, meta: RequestMeta, now: number, joiner: Joiner): Promise<AcceptedInvitation> {
+    await tx.organizations.lockForUpdate(found.orgId);
+    const invitation = await tx.invitations.findByDigest(found.tokenDigest);
+    if (!invitation || !isPendingInvitation(invitation, now)) throw invalid();
+    const orgId = invitation.orgId;
+    const organization = await tx.organizations.findById(orgId);
     if (!organization) throw invalid();
-    const role = invitation.role as Role;
-    const inviter: Actor = { type: invitation.invited_by_type as Actor['type'], id: invitation.invited_by_id };
-    if (!inviterMayStillGrant(await standingOf(tx, invitation.org_id, inviter, now), role)) throw new AppError('INVITER_LACKS_RIGHTS');
+    const role = invitation.role;
+    const inviter: Actor = invitation.invitedBy;
+    if (!inviterMayStillGrant(await standingOf(tx, orgId, inviter, now), role)) throw new AppError('INVITER_LACKS_RIGHTS');
     const user = await joiner(tx, invitation, now);
     if (!(await tx.invitations.markAccepted(invitation.id, user.id, now))) throw invalid();
-    await tx.memberships.insert({ org_id: invitation.org_id, user_id: user.id, role, created_at: now });
+    await tx.memberships.insert({ orgId, userId: user.id, role, createdAt: now });
     const actor = { actorType: 'user' as const, actorId: user.id };
     const target = { type: 'user', id: user.id };
     await tx.audit.insertMany([
-      auditEvent(invitation.org_id, actor, 'invitation.accepted', { type: 'invitation', id: invitation.id }, meta, now, {
+      auditEvent(orgId, actor, 'invitation.accepted', { type: 'invitation', id: invitation.id }, meta, now, {
         email: invitation.email,
         role,
         invitedBy: inviter,
         userCreated: user.created,
       }),
-      auditEvent(invitation.org_id, actor, 'member.added', target, meta, now, { email: invitation.email, role, invitationId: invitation.id, userCreated: user.created }),
+      auditEvent(orgId, actor, 'member.added', target, meta, now, { email: invitation.email, role, invitationId: invitation.id, userCreated: user.created }),
     ]);
-    const member = toMember({ org_id: invitation.org_id, user_id: user.id, role, created_at: now, email: user.email, name: user.name });
+    const member = toMember({ orgId, userId: user.id, role, createdAt: now, email: user.email, name: user.name });
     return { organization: { id: organization.id, name: organization.name }, member };
   }
 }

@@ -1,5 +1,6 @@
 import type { ApiKey, KeyStatus } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
+import type { CredentialEvent } from '../domain/audit-actions.js';
 import type { AuditEvent } from '../domain/audit-event.js';
 import { parseCidr } from '../domain/cidr.js';
 import type { CredentialKindPolicy } from '../domain/credential-kind-policy.js';
@@ -317,7 +318,7 @@ export class KeyService {
       for (const k of keys) this.assertMayActOn(principal, k);
       const events: AuditEvent[] = [];
       const results: BulkResult[] = [];
-      const event = (name: string, id: string, details?: Record<string, unknown>) =>
+      const event = (name: CredentialEvent, id: string, details?: Record<string, unknown>) =>
         events.push(auditEvent(orgId, principal, `${this.target}.${name}`, { type: this.target, id }, meta, now, details));
 
       if (action === 'revoke') {

@@ -1,10 +1,10 @@
 import { AppError } from '../domain/app-error.js';
+import type { Member as OrganizationMember } from '../domain/member.js';
 import { decodeCursor, type Page, pageFrom } from '../domain/page.js';
 import type { Principal } from '../domain/principal.js';
 import { assertMayActOnRole, assertMayGrantRole, type Standing } from '../domain/role-rules.js';
 import type { Role } from '../domain/roles.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { MemberRow } from '../storage/repositories/membership-repository.js';
 import { actorOfPrincipal, standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
 import { requirePermission } from '../domain/require-permission.js';
@@ -12,21 +12,15 @@ import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
 import type { ServiceContext } from './service-context.js';
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: number;
+/** A member as the API shows it: the organization is the caller's own, so it is left out. */
+export type Member = Omit<OrganizationMember, 'orgId'>;
+
+export function toMember({ orgId: _orgId, ...member }: OrganizationMember): Member {
+  return member;
 }
 
 const READ = 'latchkey:members:read';
 const WRITE = 'latchkey:members:write';
-
-export function toMember(row: MemberRow): Member {
-  // Roles are written only by this service, invitations and setup, all from the closed list.
-  return { userId: row.user_id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.created_at };
-}
 
 /**
  * The caller as it stands inside the transaction, after the organization lock, checked again for the right to
@@ -53,8 +47,8 @@ export class MemberService {
     const scope = 'members';
     const cursorKey = await this.ctx.cursorKey();
     const after = query.cursor ? decodeCursor(query.cursor, scope, cursorKey) : undefined;
-    const rows = await this.ctx.storage.run((repos) => repos.memberships.list(principal.orgId, query.limit + 1, after));
-    return pageFrom(rows, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.user_id }), toMember);
+    const members = await this.ctx.storage.run((repos) => repos.memberships.list(principal.orgId, query.limit + 1, after));
+    return pageFrom(members, query.limit, scope, cursorKey, (last) => ({ sort: 'email', value: last.email, id: last.userId }), toMember);
   }
 
   async get(principal: Principal, userId: string): Promise<Member> {
@@ -72,7 +66,7 @@ export class MemberService {
       const standing = await memberManager(tx, principal, now, 'change roles');
       const member = await this.load(tx, orgId, userId);
       if (member.role === role) return { member: toMember(member), changed: false };
-      const from = toMember(member).role;
+      const from = member.role;
       assertMayGrantRole(standing, role);
       assertMayActOnRole(standing, from, 'change');
       if (from === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
@@ -99,7 +93,7 @@ export class MemberService {
       await tx.organizations.lockForUpdate(orgId);
       const standing = await memberManager(tx, principal, now, 'remove members');
       const member = await this.load(tx, orgId, userId);
-      const role = toMember(member).role;
+      const role = member.role;
       assertMayActOnRole(standing, role, 'remove');
       if (role === 'owner' && (await tx.memberships.countOwners(orgId)) <= 1) throw new AppError('LAST_OWNER');
       const tokenIds = await tx.keys.personalKeyIdsOf(orgId, userId);
@@ -119,7 +113,7 @@ export class MemberService {
     return { revokedTokenIds: revoked };
   }
 
-  private async load(repos: Repositories, orgId: string, userId: string): Promise<MemberRow> {
+  private async load(repos: Repositories, orgId: string, userId: string): Promise<OrganizationMember> {
     const member = await repos.memberships.find(orgId, userId);
     if (!member) throw new AppError('NOT_FOUND');
     return member;

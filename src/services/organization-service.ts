@@ -20,12 +20,12 @@ export class OrganizationService {
   /** A signed-in user's memberships; a key belongs to exactly one organization and sees only that one. */
   async list(principal: Principal): Promise<OrganizationMembership[]> {
     if (principal.kind === 'session') {
-      const rows = await this.ctx.storage.run((repos) => repos.memberships.listForUser(principal.userId!));
-      return rows.map((r) => ({ id: r.org_id, name: r.name, role: r.role as Role, createdAt: r.created_at }));
+      const memberships = await this.ctx.storage.run((repos) => repos.memberships.listForUser(principal.userId!));
+      return memberships.map(({ membership, organization }) => ({ id: organization.id, name: organization.name, role: membership.role, createdAt: membership.createdAt }));
     }
     const org = await this.ctx.storage.run((repos) => repos.organizations.findById(principal.orgId));
     if (!org) throw new AppError('NOT_FOUND');
-    return [{ id: org.id, name: org.name, role: principal.role, createdAt: org.created_at }];
+    return [{ id: org.id, name: org.name, role: principal.role, createdAt: org.createdAt }];
   }
 
   /** Only a person founds an organization, and becomes its first owner; keys are confined to their own. */
@@ -39,8 +39,8 @@ export class OrganizationService {
     await this.ctx.storage.transaction(async (tx) => {
       const user = await tx.users.findById(userId);
       if (!user) throw new AppError('AUTH_INVALID');
-      await tx.organizations.insert({ id: orgId, name: input.name, created_at: now });
-      await tx.memberships.insert({ org_id: orgId, user_id: userId, role: 'owner', created_at: now });
+      await tx.organizations.insert({ id: orgId, name: input.name, createdAt: now });
+      await tx.memberships.insert({ orgId, userId, role: 'owner', createdAt: now });
       const actor = { actorType: 'user', actorId: userId } as const;
       await tx.audit.insertMany([
         auditEvent(orgId, actor, 'organization.created', { type: 'organization', id: orgId }, meta, now, { name: input.name }),

@@ -48,7 +48,7 @@ export class PermissionService {
     if ((await this.catalog.entries(principal.orgId)).some((e) => e.name === name)) throw nameTaken();
     const now = this.ctx.now();
     await this.ctx.storage.transaction(async (tx) => {
-      await tx.permissions.insert({ org_id: principal.orgId, name, description: input.description, created_at: now });
+      await tx.permissions.insert({ orgId: principal.orgId, name, description: input.description, createdAt: now });
       await tx.audit.insertMany([auditEvent(principal.orgId, principal, 'permission.created', { type: 'permission', id: name }, meta, now, { description: input.description })]);
     }, nameTaken);
     return { name, description: input.description, source: 'organization' };

@@ -1,8 +1,8 @@
 import { AppError } from '../domain/app-error.js';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../domain/password-hash.js';
 import type { Principal } from '../domain/principal.js';
-import { isRole, type Role } from '../domain/roles.js';
-import type { UserRow } from '../storage/schema.js';
+import type { Role } from '../domain/roles.js';
+import type { User } from '../domain/user.js';
 import { auditEvent } from './audit-event.js';
 import type { Authenticator } from './authenticator.js';
 import type { RequestMeta } from './request-meta.js';
@@ -38,7 +38,7 @@ export class SessionService {
     const cost = this.ctx.config.passwordHashCost;
     const email = input.email.trim().toLowerCase();
     const user = await this.ctx.storage.run((repos) => repos.users.findByEmail(email));
-    const passwordOk = await verifyPassword(input.password, user?.password_hash ?? dummyPasswordHash(cost));
+    const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? dummyPasswordHash(cost));
     // Looked up for unknown emails too, so the path's work does not depend on whether the account exists.
     const userId = user?.id ?? '';
     const chosen = await this.ctx.storage.run((repos) =>
@@ -49,22 +49,22 @@ export class SessionService {
       // member's email must not be able to fill that organization's audit log. The route logs it instead.
       throw signInFailure(user ? 'wrong_password' : 'unknown_email', user?.id ?? null);
     }
-    if (!chosen || !isRole(chosen.role)) {
+    if (!chosen) {
       await this.auditNotAMember(user, meta);
       throw signInFailure('not_a_member', user.id);
     }
-    const orgId = chosen.org_id;
+    const orgId = chosen.orgId;
     const organization = await this.ctx.storage.run((repos) => repos.organizations.findById(orgId));
     if (!organization) throw signInFailure('not_a_member', user.id);
     // A hash made at an older, weaker cost is replaced now that the password is known to be right.
-    const upgradedHash = needsRehash(user.password_hash, cost) ? await hashPassword(input.password, cost) : null;
+    const upgradedHash = needsRehash(user.passwordHash, cost) ? await hashPassword(input.password, cost) : null;
     const now = this.ctx.now();
     const expiresAt = now + this.ctx.config.sessionTtlMs;
     const secrets = this.authenticator.newSessionSecrets();
     await this.ctx.storage.run((repos) => repos.sessions.deleteExpired(now));
     await this.ctx.storage.transaction(async (tx) => {
       if (upgradedHash) await tx.users.setPasswordHash(user.id, upgradedHash);
-      await tx.sessions.insert({ id: secrets.sessionId, user_id: user.id, org_id: orgId, csrf_digest: secrets.csrfDigest, created_at: now, expires_at: expiresAt });
+      await tx.sessions.insert({ id: secrets.sessionId, userId: user.id, orgId, csrfDigest: secrets.csrfDigest, createdAt: now, expiresAt });
       await tx.audit.insertMany([
         auditEvent(orgId, { actorType: 'user', actorId: user.id }, 'auth.sign_in', { type: 'user', id: user.id }, meta, now, { email }),
       ]);
@@ -92,8 +92,8 @@ export class SessionService {
    * the attempt is recorded in the user's own first organization, where its owners can see it; never the
    * password, and never in the organization asked for.
    */
-  private async auditNotAMember(user: UserRow, meta: RequestMeta): Promise<void> {
-    const home = (await this.ctx.storage.run((repos) => repos.memberships.firstForUser(user.id)))?.org_id;
+  private async auditNotAMember(user: User, meta: RequestMeta): Promise<void> {
+    const home = (await this.ctx.storage.run((repos) => repos.memberships.firstForUser(user.id)))?.orgId;
     if (!home) return;
     const event = auditEvent(home, { actorType: 'user', actorId: user.id }, 'auth.sign_in_failed', { type: 'user', id: user.id }, meta, this.ctx.now(), {
       email: user.email,

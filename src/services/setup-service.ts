@@ -59,9 +59,9 @@ export class SetupService {
         // this one and then fail on it: two first runs racing must not both succeed, on either database.
         await tx.instances.markSetUp(orgId, now);
         if ((await tx.organizations.count()) > 0) throw new AppError('ALREADY_INITIALIZED');
-        await tx.organizations.insert({ id: orgId, name: input.organizationName, created_at: now });
-        await tx.users.insert({ id: userId, email, name: input.name ?? '', password_hash: passwordHash, created_at: now });
-        await tx.memberships.insert({ org_id: orgId, user_id: userId, role: 'owner', created_at: now });
+        await tx.organizations.insert({ id: orgId, name: input.organizationName, createdAt: now });
+        await tx.users.insert({ id: userId, email, name: input.name ?? '', passwordHash, createdAt: now });
+        await tx.memberships.insert({ orgId, userId, role: 'owner', createdAt: now });
         await tx.keys.insert(key, this.ctx.digest(ownerKey.secret));
         await tx.audit.insertMany([
           auditEvent(orgId, system, 'organization.created', { type: 'organization', id: orgId }, meta, now, { name: input.organizationName }),

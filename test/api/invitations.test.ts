@@ -46,7 +46,7 @@ for (const database of TEST_DATABASES) {
         expiresAt: new Date(h.clock.now() + 7 * DAY).toISOString(),
       });
       const [stored] = await pending(h);
-      assert.equal(stored?.token_digest, h.latchkey.ctx.digest(body.token));
+      assert.equal(stored?.tokenDigest, h.latchkey.ctx.digest(body.token));
       assert.ok(!JSON.stringify(stored).includes(body.token));
       // Not a member until accepted, and no account exists yet.
       assert.equal(await h.storage.repos.users.findByEmail('ann@acme.test'), null);
@@ -63,13 +63,13 @@ for (const database of TEST_DATABASES) {
         member: { userId: member.userId, email: 'ann@acme.test', name: 'Ann', role: 'member', createdAt: new Date(h.clock.now()).toISOString() },
       });
       const user = await h.storage.repos.users.findById(member.userId);
-      assert.ok(await verifyPassword(PASSWORD, user!.password_hash));
-      assert.ok(!user!.password_hash.includes(PASSWORD));
+      assert.ok(await verifyPassword(PASSWORD, user!.passwordHash));
+      assert.ok(!user!.passwordHash.includes(PASSWORD));
       assert.equal((await h.storage.repos.memberships.find(h.orgId, member.userId))?.role, 'member');
       assert.equal((await signIn(h, 'ann@acme.test', PASSWORD, h.orgId)).response.json().role, 'member');
       assert.deepEqual(await pending(h), []);
       const spent = await h.storage.repos.invitations.findByDigest(h.latchkey.ctx.digest(body.token));
-      assert.deepEqual([spent?.accepted_at, spent?.accepted_by], [h.clock.now(), member.userId]);
+      assert.deepEqual([spent?.acceptedAt, spent?.acceptedBy], [h.clock.now(), member.userId]);
 
       const again = await acceptNew(h, body.token, { name: 'Ann' });
       assert.deepEqual([again.statusCode, again.json().error.code], [404, 'INVITATION_INVALID']);

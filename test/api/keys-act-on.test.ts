@@ -14,8 +14,8 @@ async function ownerKeyId(h: TestApp): Promise<string> {
 /** A member added straight through storage, so these tests do not depend on how members join. */
 async function insertMember(h: TestApp, role: 'member' | 'admin'): Promise<string> {
   const userId = newId('usr');
-  await h.storage.repos.users.insert({ id: userId, email: `${userId.toLowerCase()}@acme.test`, name: role, password_hash: 'x', created_at: h.clock.now() });
-  await h.storage.repos.memberships.insert({ org_id: h.orgId, user_id: userId, role, created_at: h.clock.now() });
+  await h.storage.repos.users.insert({ id: userId, email: `${userId.toLowerCase()}@acme.test`, name: role, passwordHash: 'x', createdAt: h.clock.now() });
+  await h.storage.repos.memberships.insert({ orgId: h.orgId, userId, role, createdAt: h.clock.now() });
   return userId;
 }
 

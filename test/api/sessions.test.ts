@@ -31,10 +31,10 @@ for (const database of TEST_DATABASES) {
       const token = response.cookies[0]!.value;
 
       const session = await h.storage.repos.sessions.findById(h.latchkey.ctx.digest(`session:${token}`));
-      assert.equal(session?.user_id, h.ownerUserId);
-      assert.equal(session?.org_id, h.orgId);
-      assert.equal(session?.csrf_digest, h.latchkey.ctx.digest(`csrf:${body.csrfToken}`));
-      assert.equal(session?.expires_at, h.clock.now() + 12 * HOUR);
+      assert.equal(session?.userId, h.ownerUserId);
+      assert.equal(session?.orgId, h.orgId);
+      assert.equal(session?.csrfDigest, h.latchkey.ctx.digest(`csrf:${body.csrfToken}`));
+      assert.equal(session?.expiresAt, h.clock.now() + 12 * HOUR);
       assert.equal(await h.storage.repos.sessions.findById(token), null);
 
       const [row] = await auditRows(h, 'auth.sign_in');
@@ -186,16 +186,16 @@ for (const database of TEST_DATABASES) {
 
       const wrong = await h.call('POST', '/v1/auth/sign-in', null, { email: OWNER_EMAIL, password: 'not the password at all' });
       assert.equal(wrong.statusCode, 401);
-      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.password_hash, old, 'a failed sign-in changes nothing');
+      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.passwordHash, old, 'a failed sign-in changes nothing');
 
       await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
-      const upgraded = (await h.storage.repos.users.findById(h.ownerUserId))!.password_hash;
+      const upgraded = (await h.storage.repos.users.findById(h.ownerUserId))!.passwordHash;
       assert.match(upgraded, /^scrypt\$131072\$8\$1\$/);
       assert.ok(await verifyPassword(OWNER_PASSWORD, upgraded));
       assert.equal(needsRehash(upgraded, 17), false);
 
       await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
-      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.password_hash, upgraded, 'a current hash is left alone');
+      assert.equal((await h.storage.repos.users.findById(h.ownerUserId))?.passwordHash, upgraded, 'a current hash is left alone');
     });
 
     it('refuses malformed sign-in bodies with 400 VALIDATION_FAILED', async (t) => {

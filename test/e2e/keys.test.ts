@@ -89,6 +89,52 @@ describe('dashboard: API keys', { skip: browserMissing ?? false }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('each key type has its badge: live, test and read-only keys show their type, each in its own colour', async () => {
+    const made: string[] = [];
+    for (const [name, body] of [
+      ['badge-live', { permissions: ['tests:write'] }],
+      ['badge-test', { permissions: ['tests:write'], environment: 'test' }],
+      ['badge-ro', { permissions: ['projects:read'] }],
+    ] as const) {
+      const response = await server.api('POST', '/v1/keys', server.ownerKey, { name, ...body });
+      assert.equal(response.status, 201);
+      made.push(response.body.id as string);
+    }
+    // Removed however the test ends, so the later tests' counts of keys are not thrown off.
+    try {
+      const { page, errors } = await newPage(browser, server.url);
+      await keysPage(page);
+      await page.getByLabel('Search keys').fill('badge-');
+      await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
+      const badges = await page.locator('tbody tr .env').evaluateAll((elements) =>
+        elements.map((element) => {
+          const style = getComputedStyle(element);
+          return {
+            key: element.closest('tr')?.querySelector('a')?.textContent ?? '',
+            text: element.textContent,
+            className: element.className,
+            background: style.backgroundColor,
+            color: style.color,
+            shape: `${style.fontWeight} ${style.borderRadius} ${style.paddingLeft}`,
+          };
+        }),
+      );
+      const byKey = new Map(badges.map((b) => [b.key, b]));
+      for (const type of ['live', 'test', 'ro']) {
+        const badge = byKey.get(`badge-${type}`);
+        assert.equal(badge?.text, type);
+        assert.equal(badge?.className, `env env-${type}`);
+        assert.notEqual(badge?.background, 'rgba(0, 0, 0, 0)', `the ${type} badge has a background`);
+      }
+      assert.equal(new Set(badges.map((b) => b.background)).size, 3, 'three different backgrounds');
+      assert.equal(new Set(badges.map((b) => b.color)).size, 3, 'three different text colours');
+      assert.equal(new Set(badges.map((b) => b.shape)).size, 1, 'one shape for all three');
+      assert.deepEqual(errors, []);
+    } finally {
+      for (const id of made) assert.equal((await server.api('DELETE', `/v1/keys/${id}`, server.ownerKey)).status, 204);
+    }
+  });
+
   test('a form with bad input shows field errors and creates nothing', async () => {
     const { page, errors } = await newPage(browser, server.url);
     await keysPage(page);

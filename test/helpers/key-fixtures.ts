@@ -20,7 +20,7 @@ const API_PERMISSIONS = [
 
 export async function declarePermissions(h: TestApp, names: readonly string[] = API_PERMISSIONS, orgId = h.orgId): Promise<void> {
   for (const name of names) {
-    await h.storage.repos.permissions.insert({ org_id: orgId, name, description: name, created_at: h.clock.now() });
+    await h.storage.repos.permissions.insert({ orgId, name, description: name, createdAt: h.clock.now() });
   }
 }
 
@@ -47,10 +47,10 @@ export async function verify(h: TestApp, body: Record<string, unknown>, caller =
 /** A second organization with its own owner and an owner key holding `*`. */
 export async function addOrganization(h: TestApp, name: string): Promise<{ orgId: string; ownerKey: string }> {
   const orgId = newId('org');
-  await h.storage.repos.organizations.insert({ id: orgId, name, created_at: h.clock.now() });
+  await h.storage.repos.organizations.insert({ id: orgId, name, createdAt: h.clock.now() });
   const userId = newId('usr');
-  await h.storage.repos.users.insert({ id: userId, email: `${userId.toLowerCase()}@example.test`, name: 'owner', password_hash: 'x', created_at: h.clock.now() });
-  await h.storage.repos.memberships.insert({ org_id: orgId, user_id: userId, role: 'owner', created_at: h.clock.now() });
+  await h.storage.repos.users.insert({ id: userId, email: `${userId.toLowerCase()}@example.test`, name: 'owner', passwordHash: 'x', createdAt: h.clock.now() });
+  await h.storage.repos.memberships.insert({ orgId, userId, role: 'owner', createdAt: h.clock.now() });
   const owner: Principal = { kind: 'session', orgId, userId, keyId: null, role: 'owner', keyPermissions: null, projectIds: null, expiresAt: null, limits: NO_LIMITS };
   const { secret } = await h.latchkey.keys.create(owner, { name: `${name} owner key`, permissions: ['*'] }, NO_REQUEST);
   return { orgId, ownerKey: secret };

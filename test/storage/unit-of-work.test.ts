@@ -25,7 +25,7 @@ for (const database of TEST_DATABASES) {
       await assert.rejects(
         withinDeadline(
           storage.transaction(async (tx) => {
-            await tx.organizations.insert({ id: 'org_inside', name: 'inside', created_at: 1 });
+            await tx.organizations.insert({ id: 'org_inside', name: 'inside', createdAt: 1 });
             await storage.run((repos) => repos.organizations.count());
           }),
         ),
@@ -41,7 +41,7 @@ for (const database of TEST_DATABASES) {
       await assert.rejects(
         withinDeadline(
           storage.transaction(async (tx) => {
-            await tx.organizations.insert({ id: 'org_captured', name: 'captured', created_at: 1 });
+            await tx.organizations.insert({ id: 'org_captured', name: 'captured', createdAt: 1 });
             await new Promise((resolve) => setTimeout(resolve, 5));
             await outside.organizations.findById('org_captured');
           }),
@@ -68,7 +68,7 @@ for (const database of TEST_DATABASES) {
         .catch((error: unknown) => error);
       assert.ok(misuse instanceof TransactionMisuseError, 'neither AppError nor STORAGE_UNAVAILABLE');
       assert.equal(storage.health.failingSince, 0, 'storage health is untouched');
-      await storage.transaction((tx) => tx.organizations.insert({ id: 'org_after', name: 'after', created_at: 1 }));
+      await storage.transaction((tx) => tx.organizations.insert({ id: 'org_after', name: 'after', createdAt: 1 }));
       assert.equal((await storage.run((repos) => repos.organizations.findById('org_after')))?.name, 'after');
       assert.equal(await storage.run((repos) => repos.organizations.count()), 1);
     });
@@ -80,7 +80,7 @@ for (const database of TEST_DATABASES) {
       let entered!: () => void;
       const inside = new Promise<void>((resolve) => (entered = resolve));
       const held = storage.transaction(async (tx) => {
-        await tx.organizations.insert({ id: 'org_held', name: 'held', created_at: 1 });
+        await tx.organizations.insert({ id: 'org_held', name: 'held', createdAt: 1 });
         entered();
         await new Promise<void>((resolve) => (release = resolve));
       });

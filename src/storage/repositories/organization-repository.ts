@@ -1,15 +1,17 @@
 import type { Kysely } from 'kysely';
-import type { Database, OrganizationRow } from '../schema.js';
+import type { Organization } from '../../domain/organization.js';
+import type { Database } from '../schema.js';
 
 export class OrganizationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(org: OrganizationRow): Promise<void> {
-    await this.db.insertInto('organizations').values(org).execute();
+  async insert(org: Organization): Promise<void> {
+    await this.db.insertInto('organizations').values({ id: org.id, name: org.name, created_at: org.createdAt }).execute();
   }
 
-  async findById(id: string): Promise<OrganizationRow | null> {
-    return (await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  async findById(id: string): Promise<Organization | null> {
+    const row = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
   }
 
   /**
