@@ -532,7 +532,12 @@ export class OAuthService {
       const token = await tx.oauth.findRefreshToken(digest, true);
       if (!token || token.appId !== app.id) return { error: 'The refresh token is not valid.' };
       if (token.revokedAt !== null) return { error: 'The refresh token has been revoked.' };
-      if (token.rotatedAt !== null || !(await tx.oauth.rotateRefreshToken(digest, now))) {
+      const scopes = requested.length === 0 ? token.scopes : requested;
+      const reused = token.rotatedAt !== null;
+      // Expiry and scope are judged before rotating, so a refused request leaves the token as it was.
+      if (!reused && (token.familyExpiresAt <= now || token.createdAt + this.ctx.config.oauth.refreshIdleTtlMs <= now)) return { error: 'The refresh token has expired.' };
+      if (!reused && scopes.some((s) => !token.scopes.includes(s))) return { scopeError: true };
+      if (reused || !(await tx.oauth.rotateRefreshToken(digest, now))) {
         // Reuse of a rotated token (RFC 9700 §4.14.2): the legitimate client and an attacker now hold the same
         // chain, and the server cannot tell which is which, so the whole grant ends.
         const grant = await tx.oauth.findGrant(token.orgId, token.grantId, true);
@@ -540,9 +545,6 @@ export class OAuthService {
         await tx.audit.insertMany([auditEvent(token.orgId, { actorType: 'system', actorId: null }, 'oauth_refresh.reused', { type: 'oauth_grant', id: token.grantId }, meta, now, { appId: token.appId, revokedTokens: keyIds.length })]);
         return { error: 'The refresh token has already been used; the grant is revoked.', keyIds };
       }
-      if (token.familyExpiresAt <= now || token.createdAt + this.ctx.config.oauth.refreshIdleTtlMs <= now) return { error: 'The refresh token has expired.' };
-      const scopes = requested.length === 0 ? token.scopes : requested;
-      if (scopes.some((s) => !token.scopes.includes(s))) return { scopeError: true };
       const grant = await tx.oauth.findGrant(token.orgId, token.grantId, true);
       const user = grant?.userId;
       if (!grant || grant.revokedAt !== null || !user || (await roleOf(tx, token.orgId, user)) === null) return { error: 'The authorization has been revoked.' };
