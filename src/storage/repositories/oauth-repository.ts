@@ -279,6 +279,16 @@ export class OAuthRepository {
     return (await this.db.selectFrom('oauth_grants').selectAll().where('app_id', '=', appId).where('revoked_at', 'is', null).execute()).map(toGrant);
   }
 
+  /**
+   * A member leaves: their grants and refresh tokens end and their per-user client credential goes, so nothing
+   * of theirs revives if they are added again. Their access tokens are api_keys rows, revoked by the caller.
+   */
+  async endMember(orgId: string, userId: string, now: number): Promise<void> {
+    const grants = await this.db.selectFrom('oauth_grants').select('id').where('org_id', '=', orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    for (const grant of grants) await this.revokeGrant(grant.id, now);
+    await this.db.deleteFrom('oauth_applications').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+  }
+
   async insertRefreshToken(digest: string, token: OAuthRefreshToken): Promise<void> {
     await this.db
       .insertInto('oauth_refresh_tokens')
