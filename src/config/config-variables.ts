@@ -48,6 +48,23 @@ function optional<T>(parser: EnvParser<T>, options: { secret?: boolean; document
   };
 }
 
+/** The issuer must be a plain https (or loopback http) origin with an optional path: RFC 8414 §2 forbids query and fragment. */
+const issuerUrl: EnvParser<string> = {
+  accepts: 'an https URL without query or fragment (http only on localhost or 127.0.0.1), e.g. https://auth.example.com',
+  parse: (raw, fail) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return fail();
+    }
+    if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#')) return fail('has a query or fragment');
+    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return fail('is not https');
+    return raw.replace(/\/+$/, '');
+  },
+};
+
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
 const host: EnvParser<string> = {
@@ -169,6 +186,10 @@ export const CONFIG_VARIABLES = {
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: withDefault('false', boolean),
   LATCHKEY_BULK_MAX: withDefault('1000', integer(1000, 100_000)),
   LATCHKEY_METADATA_MAX_BYTES: withDefault('4096', integer(256, 1_048_576)),
+  LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S: withDefault('3600', integer(60, 86_400)),
+  LATCHKEY_OAUTH_REFRESH_TOKEN_TTL_S: withDefault('2592000', integer(300, 31_536_000)),
+  LATCHKEY_OAUTH_REFRESH_IDLE_TTL_S: withDefault('604800', integer(300, 31_536_000)),
+  LATCHKEY_OAUTH_ISSUER: optional(issuerUrl),
   LATCHKEY_DASHBOARD_DIR: optional(matching(/^[^\0]+$/, 'the path of a folder holding the dashboard build'), { documentedDefault: 'dashboard/dist' }),
   LOG_LEVEL: withDefault('info', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
   NODE_ENV: optional(anyText),

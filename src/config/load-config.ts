@@ -51,6 +51,8 @@ export interface Config extends TokenFormatConfig {
   bulkMax: number;
   metadataMaxBytes: number;
   dashboardDir: string | undefined;
+  /** OAuth 2.0 (docs/oauth.md): lifetimes in milliseconds and the issuer named in the metadata (unset: from the request). */
+  oauth: { accessTokenTtlMs: number; refreshTokenTtlMs: number; refreshIdleTtlMs: number; issuer: string | undefined };
 }
 
 /**
@@ -106,5 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bulkMax: v.LATCHKEY_BULK_MAX,
     metadataMaxBytes: v.LATCHKEY_METADATA_MAX_BYTES,
     dashboardDir: v.LATCHKEY_DASHBOARD_DIR,
+    oauth: {
+      accessTokenTtlMs: v.LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S * 1000,
+      refreshTokenTtlMs: v.LATCHKEY_OAUTH_REFRESH_TOKEN_TTL_S * 1000,
+      refreshIdleTtlMs: v.LATCHKEY_OAUTH_REFRESH_IDLE_TTL_S * 1000,
+      issuer: v.LATCHKEY_OAUTH_ISSUER,
+    },
   };
 }

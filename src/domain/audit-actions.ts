@@ -29,6 +29,19 @@ export const AUDIT_ACTIONS = [
   'auth.sign_out',
   ...CREDENTIAL_EVENTS.map((e): CredentialAction => `key.${e}`),
   ...CREDENTIAL_EVENTS.map((e): CredentialAction => `token.${e}`),
+  'oauth_app.created',
+  'oauth_app.updated',
+  'oauth_app.secret_regenerated',
+  'oauth_app.disabled',
+  'oauth_app.enabled',
+  'oauth_app.deleted',
+  'oauth_client.created',
+  'oauth_client.secret_regenerated',
+  'oauth_client.deleted',
+  'oauth_grant.created',
+  'oauth_grant.revoked',
+  'oauth_code.replayed',
+  'oauth_refresh.reused',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   KEY_REVOKED: { status: 409, message: 'The key is revoked; a revoked key cannot be changed or used again.' },
   KEY_EXPIRED: { status: 409, message: 'The key has expired; its expiry cannot be changed. Roll it or create a new key.' },
   CONCURRENT_CHANGE: { status: 409, message: 'Something this request refers to was changed or removed at the same time; read it again and retry.' },
+  CLIENT_CREDENTIAL_EXISTS: { status: 409, message: 'This user already has a client credential; regenerate its secret or delete it first.' },
   ALREADY_INITIALIZED: { status: 409, message: 'Latchkey is already initialized.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },

@@ -6,6 +6,8 @@ export const MANAGEMENT_PERMISSIONS: Record<string, string> = {
   'latchkey:tokens:read': 'List and read your own personal access tokens.',
   'latchkey:tokens:write': 'Create, change and delete your own personal access tokens.',
   'latchkey:tokens:admin': "List and manage every member's personal access tokens.",
+  'latchkey:oauth:read': 'List and read OAuth applications, per-user client credentials and every grant.',
+  'latchkey:oauth:write': 'Register, change, disable and delete OAuth applications and per-user client credentials.',
   'latchkey:projects:read': 'List and read projects.',
   'latchkey:projects:write': 'Create, rename and delete projects.',
   'latchkey:members:read': 'List members and their roles.',

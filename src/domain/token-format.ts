@@ -5,9 +5,12 @@ import { encodeBase62, randomBase62 } from './base62.js';
  * `live` and `test` are organization keys in each environment; `ro` is a live organization key whose permissions
  * are all read permissions (token-type-for.ts); `pat` is a personal access token; `inv` is an invitation to join
  * an organization. An invitation is not a credential (no route accepts it as one), but it is a secret of the same
- * shape, so the URL filter, log redaction and secret scanners treat it like the others.
+ * shape, so the URL filter, log redaction and secret scanners treat it like the others. `oauth` is an OAuth 2.0
+ * access token (a credential like `pat`), `refresh` an OAuth refresh token and `secret` an OAuth client secret:
+ * neither of the last two is accepted as a Bearer credential (they live in their own tables), but they share the
+ * shape for the same reason invitations do.
  */
-export const TOKEN_TYPES = ['live', 'test', 'ro', 'pat', 'inv'] as const;
+export const TOKEN_TYPES = ['live', 'test', 'ro', 'pat', 'inv', 'oauth', 'refresh', 'secret'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
 /**

@@ -55,12 +55,14 @@ export async function registerOpenApi(app: App): Promise<void> {
         { name: 'keys', description: 'Organization API keys.' },
         { name: 'tokens', description: 'Personal access tokens.' },
         { name: 'verification', description: 'Verifying a key: the hot path.' },
+        { name: 'oauth', description: 'OAuth 2.0: the protocol endpoints (their own error format, RFC 6749 §5.2) and the management of applications, client credentials and grants.' },
       ],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key or personal access token: `Authorization: Bearer lk_live_…`.' },
           apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same tokens in `X-API-Key`.' },
           session: { type: 'apiKey', in: 'cookie', name: 'latchkey_session', description: 'The dashboard session; mutations also need `X-CSRF-Token`.' },
+          clientBasic: { type: 'http', scheme: 'basic', description: 'OAuth client_secret_basic: the client id and secret (RFC 6749 §2.3.1).' },
         },
       },
       security: [{ bearer: [] }, { apiKeyHeader: [] }, { session: [] }],

@@ -10,6 +10,7 @@ import { type InstanceClaim, InstanceRegistry } from './instance-registry.js';
 import { InvitationService } from './invitation-service.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
+import { OAuthService } from './oauth-service.js';
 import { OrganizationService } from './organization-service.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionService } from './permission-service.js';
@@ -62,6 +63,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     keys,
     tokens,
     verify: new VerifyService(ctx, resolver),
+    oauth: new OAuthService(ctx, catalog, resolver),
     authenticator,
     projects: new ProjectService(ctx),
     members: new MemberService(ctx),

@@ -100,6 +100,10 @@ export class MemberService {
       const tokens = await tx.keys.findManyByIds(orgId, tokenIds, 'personal_token');
       const revoked = tokens.filter((t) => t.revokedAt === null).map((t) => t.id);
       await tx.keys.updateMany(orgId, revoked, { revokedAt: now, updatedAt: now });
+      // OAuth access tokens act for the member too; they, the member's grants and client credential end as well.
+      const oauthTokens = (await tx.keys.findManyByIds(orgId, tokenIds, 'oauth_token')).filter((t) => t.revokedAt === null).map((t) => t.id);
+      await tx.keys.updateMany(orgId, oauthTokens, { revokedAt: now, updatedAt: now });
+      await tx.oauth.endMember(orgId, userId, now);
       await tx.sessions.deleteForMember(orgId, userId);
       await tx.memberships.remove(orgId, userId);
       await tx.audit.insertMany([

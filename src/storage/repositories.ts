@@ -6,6 +6,7 @@ import { InstanceRepository } from './repositories/instance-repository.js';
 import { InvitationRepository } from './repositories/invitation-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MembershipRepository } from './repositories/membership-repository.js';
+import { OAuthRepository } from './repositories/oauth-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
 import { PermissionRepository } from './repositories/permission-repository.js';
 import { ProjectRepository } from './repositories/project-repository.js';
@@ -28,6 +29,7 @@ export interface Repositories {
   serverSecrets: ServerSecretRepository;
   instances: InstanceRepository;
   invitations: InvitationRepository;
+  oauth: OAuthRepository;
 }
 
 export function bindRepositories(db: Kysely<Database>, features: StorageFeatures): Repositories {
@@ -44,5 +46,6 @@ export function bindRepositories(db: Kysely<Database>, features: StorageFeatures
     serverSecrets: new ServerSecretRepository(db),
     instances: new InstanceRepository(db),
     invitations: new InvitationRepository(db),
+    oauth: new OAuthRepository(db, features),
   };
 }

@@ -166,6 +166,81 @@ export interface InvitationTable {
   revoked_at: number | null;
 }
 
+export interface OAuthApplicationTable {
+  id: string;
+  org_id: string;
+  client_id: string;
+  name: string;
+  description: string;
+  homepage: string | null;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON array of permission names the client may ask for. */
+  allowed_scopes: string;
+  client_type: string;
+  /** Set: a per-user client credential acting for this user. */
+  user_id: string | null;
+  enabled: number;
+  created_by_type: string;
+  created_by_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OAuthClientSecretTable {
+  digest: string;
+  app_id: string;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface OAuthGrantTable {
+  id: string;
+  org_id: string;
+  app_id: string;
+  user_id: string;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+}
+
+export interface OAuthCodeTable {
+  digest: string;
+  org_id: string;
+  app_id: string;
+  user_id: string;
+  family_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OAuthRefreshTokenTable {
+  digest: string;
+  id: string;
+  org_id: string;
+  app_id: string;
+  grant_id: string;
+  family_id: string;
+  scopes: string;
+  created_at: number;
+  family_expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface OAuthTokenLinkTable {
+  key_id: string;
+  org_id: string;
+  app_id: string;
+  grant_id: string | null;
+  family_id: string | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -183,6 +258,12 @@ export interface Database {
   instance_heartbeats: InstanceHeartbeatTable;
   instance_setup: InstanceSetupTable;
   invitations: InvitationTable;
+  oauth_applications: OAuthApplicationTable;
+  oauth_client_secrets: OAuthClientSecretTable;
+  oauth_grants: OAuthGrantTable;
+  oauth_codes: OAuthCodeTable;
+  oauth_refresh_tokens: OAuthRefreshTokenTable;
+  oauth_token_links: OAuthTokenLinkTable;
 }
 
 /** A key as the repository reads it: its row with its last-used time (from key_last_used) beside it. */

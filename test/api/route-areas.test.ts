@@ -71,8 +71,9 @@ for (const database of TEST_DATABASES) {
       const operations = Object.entries(h.app.swagger().paths ?? {}).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`));
       for (const op of operations) {
         const [method, path] = op.split(' ') as [string, string];
-        if (path.startsWith('/v1/')) assert.match(path, /^\/v1\/(setup|auth|whoami|organizations|members|invitations|projects|permissions|audit|keys|tokens|token-formats)(\/|$)/, op);
-        else assert.ok(['/healthz', '/readyz'].includes(path), op);
+        if (path.startsWith('/v1/')) assert.match(path, /^\/v1\/(setup|auth|whoami|organizations|members|invitations|projects|permissions|audit|keys|tokens|token-formats|oauth)(\/|$)/, op);
+        else if (path.startsWith('/oauth/')) assert.match(path, /^\/oauth\/(authorize|token|revoke|introspect)$/, op);
+        else assert.ok(['/healthz', '/readyz', '/.well-known/oauth-authorization-server'].includes(path), op);
         assert.ok(!path.endsWith('/'), `${op}: no trailing slash`);
         assert.ok(['GET', 'POST', 'PATCH', 'DELETE'].includes(method), op);
       }

@@ -90,6 +90,13 @@ const CASES: Record<ConfigVariableName, Cases> = {
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: { bad: ['yes', 'TRUE', 'y'], good: [['1', (c) => c.allowMultipleInstances, true], ['false', (c) => c.allowMultipleInstances, false]] },
   LATCHKEY_BULK_MAX: int((c) => c.bulkMax, '100000', 100_000, '999', '100001'),
   LATCHKEY_METADATA_MAX_BYTES: int((c) => c.metadataMaxBytes, '256', 256, '255', '1048577'),
+  LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S: int((c) => c.oauth.accessTokenTtlMs, '60', 60_000, '59', '86401'),
+  LATCHKEY_OAUTH_REFRESH_TOKEN_TTL_S: int((c) => c.oauth.refreshTokenTtlMs, '300', 300_000, '299', '31536001'),
+  LATCHKEY_OAUTH_REFRESH_IDLE_TTL_S: int((c) => c.oauth.refreshIdleTtlMs, '300', 300_000, '299', '31536001'),
+  LATCHKEY_OAUTH_ISSUER: {
+    bad: ['http://auth.example.com', 'https://auth.example.com/?x=1', 'https://auth.example.com/#f', 'not a url'],
+    good: [['https://auth.example.com/', (c) => c.oauth.issuer, 'https://auth.example.com'], ['http://127.0.0.1:8080', (c) => c.oauth.issuer, 'http://127.0.0.1:8080']],
+  },
   LATCHKEY_DASHBOARD_DIR: { bad: [], good: [['/srv/dashboard', (c) => c.dashboardDir, '/srv/dashboard']], noBadValue: 'a missing build is a warning: the API is served without the dashboard (dashboard-serving.test.ts)' },
   LOG_LEVEL: { bad: ['verbose', 'INFO', 'warning', '30'], good: [['warn', (c) => c.logLevel, 'warn'], ['silent', (c) => c.logLevel, 'silent']] },
   NODE_ENV: { bad: [], good: [['production', () => 'read', 'read']], noBadValue: 'only NODE_ENV=test changes anything (the password hash cost)' },

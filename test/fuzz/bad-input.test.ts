@@ -28,10 +28,26 @@ function describeRequest(r: HostileRequest, res: LightMyRequestResponse): string
   return `${r.method} ${r.url.slice(0, 300)} [${r.why.join('; ').slice(0, 400)}]${payload} -> ${res.statusCode} ${res.body.slice(0, 300)} (replay with LATCHKEY_FC_SEED=${SEED})`;
 }
 
+/**
+ * The OAuth area answers in OAuth's own format (RFC 6749 §5.2), and its authorization endpoint with HTML pages for
+ * a person; every other route in the standard envelope.
+ */
+function checkOAuthAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
+  if (r.url.startsWith('/oauth/authorize')) {
+    assert.ok(res.statusCode === 303 || String(res.headers['content-type']).startsWith('text/html'), `authorize answered neither a page nor a redirect: ${describeRequest(r, res)}`);
+    return;
+  }
+  const body = res.json() as Record<string, unknown>;
+  assert.ok(Object.keys(body).every((k) => k === 'error' || k === 'error_description'), `OAuth error body has other keys: ${describeRequest(r, res)}`);
+  assert.match(String(body.error), /^[a-z_]+$/, describeRequest(r, res));
+  assert.equal(res.headers['cache-control'], 'no-store', describeRequest(r, res));
+}
+
 function checkAnswer(r: HostileRequest, res: LightMyRequestResponse): void {
   assert.ok(res.statusCode < 500, `5xx for ${describeRequest(r, res)}`);
-  if (r.mustFail) assert.ok(res.statusCode >= 400, `invalid request accepted: ${describeRequest(r, res)}`);
+  if (r.mustFail) assert.ok(res.statusCode >= 400 || (r.url.startsWith('/oauth/authorize') && res.statusCode === 200), `invalid request accepted: ${describeRequest(r, res)}`);
   if (res.statusCode < 400) return;
+  if (r.url.startsWith('/oauth/')) return checkOAuthAnswer(r, res);
   let body: unknown;
   try {
     body = res.json();

@@ -105,7 +105,40 @@ for (const database of TEST_DATABASES) {
       const badChecksum = corrupted(admin.secret);
       canaries.add(badChecksum);
 
-      const credentials = [owner, admin.secret, spare.secret, revoked.secret, disabled.secret, expiring.secret, rolled.secret, newRolled, patSecret, unknown, badChecksum];
+      // OAuth: the client secret, the code, access and refresh tokens, through success and failure.
+      const registered = await inject('POST', '/v1/oauth/applications', bearer(owner), JSON.stringify({ name: 'Canary app', redirectUris: ['https://canary.example/cb'], scopes: ['latchkey:keys:read'] }));
+      assert.equal(registered.statusCode, 201, registered.body);
+      const clientId = registered.json().application.clientId as string;
+      const clientSecret = secretOf(registered, (b) => b.clientSecret);
+      const verifier = 'canary-verifier-0123456789abcdefghijklmnopqrstuvwxyz';
+      canaries.add(verifier);
+      const { createHash } = await import('node:crypto');
+      const authorizeUrl = `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'https://canary.example/cb', scope: 'latchkey:keys:read', state: 's', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' })}`;
+      const consentPage = await inject('GET', authorizeUrl, { cookie: session.cookie });
+      const fields = Object.fromEntries([...consentPage.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+      canaries.add(fields.csrf_token!);
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const approved = await h.app.inject({ method: 'POST', url: '/oauth/authorize', headers: { cookie: session.cookie, ...form }, payload: new URLSearchParams({ ...fields, decision: 'approve' }).toString() });
+      const code = new URL(String(approved.headers.location)).searchParams.get('code')!;
+      assert.ok(code, approved.body);
+      canaries.add(code);
+      const basicAuth = { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` };
+      const exchanged = await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { ...basicAuth, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://canary.example/cb', code_verifier: verifier }).toString() });
+      const oauthAccess = secretOf(exchanged, (b) => b.access_token);
+      const oauthRefresh = secretOf(exchanged, (b) => b.refresh_token);
+      await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { ...basicAuth, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://canary.example/cb', code_verifier: verifier }).toString() });
+      const refreshed = await inject('POST', '/oauth/token', {}, JSON.stringify({ grant_type: 'refresh_token', refresh_token: oauthRefresh, client_id: clientId, client_secret: clientSecret }));
+      secretOf(refreshed, (b) => b.error ?? b.access_token);
+      await inject('POST', '/oauth/token', {}, JSON.stringify({ grant_type: 'refresh_token', refresh_token: oauthRefresh, client_id: clientId, client_secret: corrupted(clientSecret) }));
+      await inject('POST', '/oauth/introspect', basicAuth, JSON.stringify({ token: oauthAccess }));
+      await inject('POST', '/oauth/revoke', basicAuth, JSON.stringify({ token: oauthRefresh }));
+      await inject('GET', '/v1/whoami', bearer(oauthAccess));
+      const userCredential = await inject('POST', '/v1/oauth/clients', bearer(owner), JSON.stringify({ userId: (await inject('GET', '/v1/members', bearer(owner))).json().items.find((m: any) => m.email === 'member@canary.test').userId }));
+      const userSecret = secretOf(userCredential, (b) => b.clientSecret);
+      const cc = await inject('POST', '/oauth/token', {}, JSON.stringify({ grant_type: 'client_credentials', client_id: userCredential.json().client.clientId, client_secret: userSecret }));
+      const ccToken = secretOf(cc, (b) => b.access_token);
+
+      const credentials = [owner, admin.secret, spare.secret, revoked.secret, disabled.secret, expiring.secret, rolled.secret, newRolled, patSecret, unknown, badChecksum, oauthAccess, oauthRefresh, clientSecret, ccToken];
       for (const key of credentials) {
         await inject('POST', '/v1/keys/verify', bearer(owner), JSON.stringify({ key, permissions: 'latchkey:keys:read', ip: '203.0.113.7' }));
       }
@@ -190,7 +223,7 @@ for (const database of TEST_DATABASES) {
       assert.ok(completed > routes.length * 10, `only ${completed} request lines logged`);
       assert.ok(sink.lines.some((l) => l.includes('"level":50') && l.includes('storage exploded while looking up [redacted]')), 'the forced 500 was not logged, or not scrubbed');
       // A token's random body is the secret, however its separators are spelled; lines are also read decoded.
-      const needles = [...canaries].flatMap((c) => (/^[a-z0-9]+_(live|test|pat)_/.test(c) ? [c, c.slice(c.lastIndexOf('_') + 1)] : [c]));
+      const needles = [...canaries].flatMap((c) => (/^[a-z0-9]+_(live|test|pat|oauth|refresh|secret)_/.test(c) ? [c, c.slice(c.lastIndexOf('_') + 1)] : [c]));
       const leaks = sink.lines.flatMap((line) => {
         const decoded = percentDecodeFully(line);
         return needles.filter((c) => line.includes(c) || decoded.includes(c)).map((c) => `${c.slice(0, 12)}… in ${line.slice(0, 400)}`);
@@ -204,7 +237,7 @@ for (const database of TEST_DATABASES) {
 function withCredentials(body: unknown, credential: string): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  for (const field of ['key', 'token', 'secret']) if (field in out) out[field] = credential;
+  for (const field of ['key', 'token', 'secret', 'client_secret', 'refresh_token', 'code']) if (field in out) out[field] = credential;
   if ('password' in out) out.password = MEMBER_PASSWORD;
   return out;
 }

@@ -5,6 +5,9 @@ import { keyRoutes } from './keys/key-routes.js';
 import { kritenRoutes } from './kriten/kriten-routes.js';
 import { invitationRoutes } from './members/invitation-routes.js';
 import { memberRoutes } from './members/member-routes.js';
+import { oauthManagementRoutes } from './oauth/oauth-management-routes.js';
+import { oauthMetadataRoutes } from './oauth/oauth-metadata-routes.js';
+import { oauthRoutes } from './oauth/oauth-routes.js';
 import { organizationRoutes } from './organizations/organization-routes.js';
 import { permissionRoutes } from './permissions/permission-routes.js';
 import { projectRoutes } from './projects/project-routes.js';
@@ -34,4 +37,7 @@ export async function registerRoutes(app: App): Promise<void> {
   await app.register(tokenRoutes, { prefix: '/v1/tokens' });
   await app.register(tokenFormatRoutes, { prefix: '/v1/token-formats' });
   await app.register(kritenRoutes, { prefix: '/api/v1/api_tokens' });
+  await app.register(oauthManagementRoutes, { prefix: '/v1/oauth' });
+  await app.register(oauthRoutes, { prefix: '/oauth' });
+  await app.register(oauthMetadataRoutes);
 }

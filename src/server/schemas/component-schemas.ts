@@ -3,6 +3,7 @@ import { VerifyResponse } from '../presenters/verify-view.js';
 import { AuditEventPage, AuditView } from './audit-schemas.js';
 import { SignInBody, SignInResponse } from './auth-schemas.js';
 import { ErrorBody } from './common.js';
+import { OAUTH_SCHEMAS } from '../routes/oauth/oauth-schemas.js';
 import {
   AcceptedInvitationView,
   AcceptInvitationBody,
@@ -43,6 +44,7 @@ import { WhoamiView } from './whoami-schemas.js';
  */
 export const COMPONENT_SCHEMAS: readonly TSchema[] = [
   ErrorBody,
+  ...OAUTH_SCHEMAS,
   TokenFormatsView,
   KeyView,
   KeyWithSecretView,
