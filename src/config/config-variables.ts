@@ -167,6 +167,8 @@ export const CONFIG_VARIABLES = {
   LATCHKEY_PASSWORD_HASH_COST: withDefault(String(DEFAULT_PASSWORD_HASH_COST), integer(10, 20)),
   LATCHKEY_INSTANCE_HEARTBEAT_MS: withDefault('5000', integer(100, 60_000)),
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: withDefault('false', boolean),
+  LATCHKEY_INVALIDATION_LEASE_MS: withDefault('200', integer(20, 60_000)),
+  LATCHKEY_INVALIDATION_WAIT_MS: withDefault('250', integer(30, 60_000)),
   LATCHKEY_BULK_MAX: withDefault('1000', integer(1000, 100_000)),
   LATCHKEY_METADATA_MAX_BYTES: withDefault('4096', integer(256, 1_048_576)),
   LATCHKEY_DASHBOARD_DIR: optional(matching(/^[^\0]+$/, 'the path of a folder holding the dashboard build'), { documentedDefault: 'dashboard/dist' }),

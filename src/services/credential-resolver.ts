@@ -17,7 +17,8 @@ export class CredentialResolver {
     if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
     const digest = this.ctx.digest(secret);
     const now = this.ctx.now();
-    const cached = this.ctx.cache.get(digest, now);
+    // An instance that cannot prove it applied every committed invalidation (the bus's lease) reads storage.
+    const cached = this.ctx.bus.trusted() ? this.ctx.cache.get(digest, now) : undefined;
     if (cached) {
       // While storage fails, a revocation or any other change cannot be made, so a cached decision may be stale:
       // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage

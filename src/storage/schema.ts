@@ -161,6 +161,19 @@ export interface InvitationTable {
   revoked_at: number | null;
 }
 
+/** One committed invalidation (event is JSON); see m006-invalidation-log.ts. */
+export interface InvalidationLogTable {
+  id: number;
+  created_at: number;
+  event: string;
+}
+
+export interface InvalidationAckTable {
+  instance_id: string;
+  applied_id: number;
+  acked_at: number;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -177,6 +190,8 @@ export interface Database {
   instance_heartbeats: InstanceHeartbeatTable;
   instance_setup: InstanceSetupTable;
   invitations: InvitationTable;
+  invalidation_log: InvalidationLogTable;
+  invalidation_acks: InvalidationAckTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;

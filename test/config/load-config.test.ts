@@ -88,6 +88,9 @@ const CASES: Record<ConfigVariableName, Cases> = {
   LATCHKEY_PASSWORD_HASH_COST: int((c) => c.passwordHashCost, '20', 20, '9', '21', '14'),
   LATCHKEY_INSTANCE_HEARTBEAT_MS: int((c) => c.instanceHeartbeatMs, '100', 100, '99', '60001'),
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: { bad: ['yes', 'TRUE', 'y'], good: [['1', (c) => c.allowMultipleInstances, true], ['false', (c) => c.allowMultipleInstances, false]] },
+  LATCHKEY_INVALIDATION_LEASE_MS: int((c) => c.invalidationLeaseMs, '20', 20, '19', '60001'),
+  // 209 is in range but within 10 ms of the default lease (200): the wait must outlast the lease.
+  LATCHKEY_INVALIDATION_WAIT_MS: int((c) => c.invalidationWaitMs, '60000', 60_000, '29', '60001', '209'),
   LATCHKEY_BULK_MAX: int((c) => c.bulkMax, '100000', 100_000, '999', '100001'),
   LATCHKEY_METADATA_MAX_BYTES: int((c) => c.metadataMaxBytes, '256', 256, '255', '1048577'),
   LATCHKEY_DASHBOARD_DIR: { bad: [], good: [['/srv/dashboard', (c) => c.dashboardDir, '/srv/dashboard']], noBadValue: 'a missing build is a warning: the API is served without the dashboard (dashboard-serving.test.ts)' },

@@ -45,4 +45,9 @@ export interface StorageFeatures {
    * syntax and needs no row locks: its single connection already runs one transaction at a time.
    */
   rowLocks: boolean;
+  /**
+   * The LISTEN/NOTIFY channel that wakes invalidation readers (PostgreSQL, one per schema so that schemas sharing
+   * a database do not wake each other); null where there is none (SQLite: one process).
+   */
+  notifyChannel: string | null;
 }

@@ -4,6 +4,7 @@ import * as m001 from './m001-initial.js';
 import * as m002 from './m002-invitations.js';
 import * as m003 from './m003-server-secrets.js';
 import * as m004 from './m004-instances.js';
+import * as m006 from './m006-invalidation-log.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -17,6 +18,8 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
         m002_invitations: { up: (db) => m002.up(db), down: m002.down },
         m003_server_secrets: { up: (db) => m003.up(db), down: m003.down },
         m004_instances: { up: (db) => m004.up(db), down: m004.down },
+        // m005 belongs to the shared rate limits (another branch); the two merge without renumbering.
+        m006_invalidation_log: { up: (db) => m006.up(db), down: m006.down },
       };
     },
   };

@@ -109,7 +109,7 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     migrationContext: { bytewiseCollation: '"C"' },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
-    features: { rowLocks: true },
+    features: { rowLocks: true, notifyChannel: notifyChannelFor(schema) },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
@@ -118,4 +118,9 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
       return (error as { code?: unknown } | null)?.code === '23503';
     },
   };
+}
+
+/** A channel is an identifier: at most 63 bytes, folded to lower case; the schema keeps schemas apart. */
+export function notifyChannelFor(schema: string): string {
+  return `latchkey_invalidations_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 }

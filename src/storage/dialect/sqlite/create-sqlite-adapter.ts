@@ -58,7 +58,7 @@ export function createSqliteAdapter(filename: string, timeouts: Partial<StorageT
     migrationContext: { bytewiseCollation: null },
     maintenanceSql: 'pragma optimize',
     // One connection serialises every transaction, so there is nothing to lock (and FOR UPDATE is a syntax error).
-    features: { rowLocks: false },
+    features: { rowLocks: false, notifyChannel: null },
     isForeignKeyViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
     },
