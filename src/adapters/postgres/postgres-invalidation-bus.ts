@@ -61,7 +61,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
   private started = false;
   private closed = false;
   /** Counters for tests, logs and metrics. */
-  readonly stats = { replays: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  readonly stats = { trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
 
   constructor(
     private readonly storage: Storage,
@@ -123,6 +123,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.leaseStart = Number.NEGATIVE_INFINITY;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const wake of this.ackWaiters) wake();
@@ -220,7 +221,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectMs, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectMs, keepAlive: true, application_name: 'latchkey invalidation listener' });
     const lost = (error?: unknown) => this.lost(client, error);
     client.on('error', lost);
     client.on('end', lost);
