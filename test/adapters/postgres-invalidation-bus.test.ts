@@ -97,7 +97,7 @@ if (!TEST_DATABASES.includes('postgres')) {
       await b.bus.start();
       const channel = b.storage.notifyChannel!;
       const listeners = async () =>
-        (await db.admin.query(`select pid from pg_stat_activity where query = $1 and application_name = 'latchkey invalidation listener'`, [`LISTEN "${channel}"`])).rows.map((r) => Number(r.pid));
+        (await db.admin.query(`select pid from pg_stat_activity where query = $1 and application_name = 'latchkey invalidation listener ins_b'`, [`LISTEN "${channel}"`])).rows.map((r) => Number(r.pid));
       await until('the listener is connected', async () => (await listeners()).length === 1);
       const [pid] = await listeners();
       await db.admin.query('select pg_terminate_backend($1)', [pid]);

@@ -221,7 +221,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectMs, keepAlive: true, application_name: 'latchkey invalidation listener' });
+    const client = new pg.Client({ connectionString: this.options.connectionString, connectionTimeoutMillis: this.options.connectMs, keepAlive: true, application_name: `latchkey invalidation listener ${this.options.instanceId}` });
     const lost = (error?: unknown) => this.lost(client, error);
     client.on('error', lost);
     client.on('end', lost);
