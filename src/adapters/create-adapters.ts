@@ -12,6 +12,7 @@ import { LruKeyCache } from './in-process/lru-key-cache.js';
 import { MemoryRateLimiter } from './in-process/memory-rate-limiter.js';
 import { systemClock } from './in-process/system-clock.js';
 import { PostgresInvalidationBus } from './postgres/postgres-invalidation-bus.js';
+import { RedisStreamsInvalidationBus } from './redis/redis-streams-invalidation-bus.js';
 
 /** How long invalidation records stay in the log (an instance away for longer clears its cache on return). */
 const INVALIDATION_RETAIN_MS = 3_600_000;
@@ -60,7 +61,7 @@ export function createAdapters(config: Config, deps: AdapterDependencies, overri
 function createInvalidationBus(config: Config, deps: AdapterDependencies, now: Clock): InvalidationBus {
   const channel = deps.storage.notifyChannel;
   if (deps.storage.dialectName !== 'postgres' || channel === null || !config.databaseUrl) return new LocalInvalidationBus();
-  return new PostgresInvalidationBus(deps.storage, {
+  const options = {
     connectionString: config.databaseUrl,
     channel,
     instanceId: deps.instanceId,
@@ -72,5 +73,7 @@ function createInvalidationBus(config: Config, deps: AdapterDependencies, now: C
     connectMs: config.storageTimeouts.connectMs,
     now,
     log: deps.log,
-  });
+  };
+  if (config.redisUrl) return new RedisStreamsInvalidationBus(deps.storage, { ...options, redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
+  return new PostgresInvalidationBus(deps.storage, options);
 }

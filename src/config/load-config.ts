@@ -52,6 +52,9 @@ export interface Config extends TokenFormatConfig {
   invalidationLeaseMs: number;
   /** W (> L): the longest a change's response waits for every live instance to acknowledge its invalidation. */
   invalidationWaitMs: number;
+  /** With PostgreSQL, invalidations also travel through a Redis Stream (docs/scaling.md). */
+  redisUrl: string | undefined;
+  redisPrefix: string;
   bulkMax: number;
   metadataMaxBytes: number;
   dashboardDir: string | undefined;
@@ -121,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowMultipleInstances: v.LATCHKEY_ALLOW_MULTIPLE_INSTANCES,
     invalidationLeaseMs: v.LATCHKEY_INVALIDATION_LEASE_MS,
     invalidationWaitMs: v.LATCHKEY_INVALIDATION_WAIT_MS,
+    redisUrl: v.REDIS_URL,
+    redisPrefix: v.LATCHKEY_REDIS_PREFIX,
     bulkMax: v.LATCHKEY_BULK_MAX,
     metadataMaxBytes: v.LATCHKEY_METADATA_MAX_BYTES,
     dashboardDir: v.LATCHKEY_DASHBOARD_DIR,

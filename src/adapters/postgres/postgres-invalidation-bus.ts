@@ -44,7 +44,7 @@ export interface PostgresInvalidationBusOptions {
  */
 export class PostgresInvalidationBus implements InvalidationBus {
   private readonly handlers: Array<(event: Invalidation) => void> = [];
-  private last = 0;
+  protected last = 0;
   private lastAcked = -1;
   /** performance.now() at the start of the latest read that left nothing unapplied. */
   private leaseStart = Number.NEGATIVE_INFINITY;
@@ -52,20 +52,23 @@ export class PostgresInvalidationBus implements InvalidationBus {
   private lastLivenessCheck = Number.NEGATIVE_INFINITY;
   private lastTrim = 0;
   private reading: Promise<void> | null = null;
+  private acking: Promise<void> | null = null;
   private readAgain = false;
   private listener: pg.Client | null = null;
   private reconnectDelay = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly ackWaiters = new Set<() => void>();
-  private started = false;
-  private closed = false;
+  protected started = false;
+  protected closed = false;
+  /** When another feed (Redis Streams) delivers records, notifications only wake acknowledgement waiters. */
+  protected notificationsWakeReaders = true;
   /** Counters for tests, logs and metrics. */
   readonly stats = { trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
 
   constructor(
-    private readonly storage: Storage,
-    private readonly options: PostgresInvalidationBusOptions,
+    protected readonly storage: Storage,
+    protected readonly options: PostgresInvalidationBusOptions,
   ) {}
 
   subscribe(handler: (event: Invalidation) => void): void {
@@ -131,6 +134,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
     this.listener = null;
     if (listener) await listener.end().catch(() => {});
     await this.reading?.catch(() => {});
+    await this.acking?.catch(() => {});
     if (this.started) await this.storage.run((r) => r.invalidations.removeAck(this.options.instanceId)).catch(() => {});
   }
 
@@ -171,7 +175,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
     await this.housekeeping().catch((error: unknown) => this.options.log.warn({ err: error }, 'invalidation acknowledgement failed'));
   }
 
-  private apply(records: readonly InvalidationRecord[]): void {
+  protected apply(records: readonly InvalidationRecord[]): void {
     for (const record of records) {
       if (record.id <= this.last) continue;
       if (record.id !== this.last + 1) {
@@ -185,13 +189,24 @@ export class PostgresInvalidationBus implements InvalidationBus {
     }
   }
 
-  private async housekeeping(): Promise<void> {
+  /** Acknowledges the last applied id; one writer at a time, so acknowledgements never go backwards. */
+  protected acknowledge(): Promise<void> {
+    if (this.acking) return this.acking;
+    this.acking = (async () => {
+      while (this.last !== this.lastAcked && !this.closed) {
+        const id = this.last;
+        await this.storage.run((r) => r.invalidations.ack(this.options.instanceId, id, this.options.now()));
+        this.lastAcked = id;
+      }
+    })().finally(() => {
+      this.acking = null;
+    });
+    return this.acking;
+  }
+
+  protected async housekeeping(): Promise<void> {
     const now = this.options.now();
-    if (this.last !== this.lastAcked) {
-      const id = this.last;
-      await this.storage.run((r) => r.invalidations.ack(this.options.instanceId, id, now));
-      this.lastAcked = id;
-    }
+    await this.acknowledge();
     if (performance.now() - this.lastLivenessCheck >= this.options.livenessCheckMs) {
       this.lastLivenessCheck = performance.now();
       const beats = await this.storage.run((r) => r.instances.heartbeats());
@@ -227,7 +242,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
     client.on('end', lost);
     client.on('notification', (message) => {
       if (message.payload === 'ack') for (const wake of [...this.ackWaiters]) wake();
-      else void this.poll();
+      else if (this.notificationsWakeReaders) void this.poll();
     });
     try {
       await client.connect();
