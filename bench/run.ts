@@ -3,6 +3,7 @@ import pg from 'pg';
 import { benchHash, type HashBenchResult } from './hash-bench.js';
 import { benchHttp, type HttpBenchResult } from './http-bench.js';
 import { type MachineInfo, machineInfo, revision } from './machine-info.js';
+import { benchPropagation, type PropagationBenchResult } from './propagation-bench.js';
 import { type BenchDatabase, benchFlush, benchStorage, type FlushBenchResult, type StorageBenchResult } from './storage-bench.js';
 
 /**
@@ -10,6 +11,7 @@ import { type BenchDatabase, benchFlush, benchStorage, type FlushBenchResult, ty
  * BENCH_KEYS sets the stored key count (default 1,000,000); BENCH_QUICK=1 shrinks everything for a smoke run
  * (written as <timestamp>-quick.json only);
  * BENCH_DATABASES=sqlite,postgres picks the databases; BENCH_POSTGRES_URL points at PostgreSQL;
+ * BENCH_ONLY=propagation times invalidation across three real processes (BENCH_REVOCATIONS, BENCH_REDIS_URL);
  * BENCH_ONLY=http or BENCH_ONLY=storage runs one part (the hash baseline always runs); BENCH_ONLY=flush times
  * only the usage flush of 100,000 keys on each database;
  * BENCH_CPU_PROF=<dir> writes a CPU profile of the Latchkey HTTP server.
@@ -34,6 +36,7 @@ interface BenchResults {
   http: HttpBenchResult | null;
   storage: StorageBenchResult[];
   flush: FlushBenchResult[];
+  propagation: PropagationBenchResult[];
   goals: Goal[];
   notes: string[];
 }
@@ -56,7 +59,7 @@ const settings = {
   flushBudgetSeconds: quick ? 20 : 45,
 };
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'http', 'storage', 'flush'].includes(only)) throw new Error('BENCH_ONLY must be http, storage or flush');
+if (!['', 'http', 'storage', 'flush', 'propagation'].includes(only)) throw new Error('BENCH_ONLY must be http, storage, flush or propagation');
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (line: string) => console.log(line);
 const notes: string[] = [];
@@ -110,7 +113,23 @@ if (only === 'flush') {
   for (const database of databases) flush.push(await benchFlush(database, { ...settings, postgresUrl, log }));
 }
 
+const propagation: PropagationBenchResult[] = [];
+if (only === '' || only === 'propagation') {
+  if (databases.includes('postgres')) {
+    const revocations = Number(process.env.BENCH_REVOCATIONS ?? (quick ? 100 : 1000));
+    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    log(`[propagation] ${revocations} revocations on A, B and C polled until REVOKED (three real processes)`);
+    for (const mode of ['postgres', 'postgres+redis'] as const) propagation.push(await benchPropagation(mode, { revocations, redisUrl, log }));
+  } else {
+    notes.push('propagation needs PostgreSQL; not measured.');
+  }
+}
+
 const goals: Goal[] = [
+  ...propagation.map((p) => {
+    const p99 = Math.max(p.untilRevokedOnB.p99Ms, p.untilRevokedOnC.p99Ms);
+    return { name: `${p.mode}: revoked on B and C, p99`, goal: '<= 50 ms', measured: `${p99.toFixed(2)} ms`, met: p99 <= 50 };
+  }),
   ...(http
     ? [
         { name: 'HTTP verify req/s vs bare node:http', goal: '>= 0.80', measured: http.ratio.toFixed(2), met: http.ratio >= 0.8 },
@@ -146,6 +165,7 @@ const results: BenchResults = {
   http,
   storage,
   flush,
+  propagation,
   goals,
   notes,
 };
@@ -183,6 +203,18 @@ for (const s of storage) {
     ? `after the usage flush (${m.usageFlushSeconds?.toFixed(1)} s): rss ${m.afterUsageFlush.rssMiB} MiB, heap ${m.afterUsageFlush.heapUsedMiB} MiB`
     : `the usage flush did not finish within ${settings.flushBudgetSeconds} s`;
   log(`  memory: idle rss ${m.idle.rssMiB} MiB heap ${m.idle.heapUsedMiB} MiB; ${m.cacheEntries.toLocaleString('en')} cached: rss ${m.cached.rssMiB} MiB heap ${m.cached.heapUsedMiB} MiB; ${flush}`);
+}
+for (const p of propagation) {
+  log(`\n${p.mode}: ${p.revocations} revocations on A            p50 ms     p99 ms`);
+  for (const [label, l] of [
+    ['until B answers REVOKED', p.untilRevokedOnB],
+    ['until C answers REVOKED', p.untilRevokedOnC],
+    ['revoke response, B and C live', p.revokeResponse],
+    ['revoke response, A alone', p.revokeResponseAlone],
+  ] as const) {
+    log(`  ${pad(label, 40)}${num(l.p50Ms)}  ${num(l.p99Ms)}`);
+  }
+  log(`  added by waiting for acknowledgements (p50): ${p.addedP50Ms} ms`);
 }
 for (const f of flush) log(`\n${f.database}: usage flush of ${f.keys.toLocaleString('en')} keys (seeded in ${f.seedSeconds} s): ${f.flush.seconds} s (${f.flush.stored} of 100 sampled keys have their count stored)`);
 log('\nGoals:');

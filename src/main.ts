@@ -26,15 +26,18 @@ async function main(): Promise<void> {
   });
   const app = await buildApp(latchkey);
   log = app.log;
-  // Refuses (InstanceConflictError, printed below) while another instance's heartbeat on this database is fresh.
+  // On SQLite, refuses (InstanceConflictError, printed below) while another instance's heartbeat on this database is fresh.
   const claim = await latchkey.start().catch(async (error: unknown) => {
     await storage.close();
     throw error;
   });
-  if (config.allowMultipleInstances) {
+  const otherInstances = claim.others.map((o) => ({ instanceId: o.instanceId, host: o.host, pid: o.pid }));
+  if (storage.dialectName === 'postgres') {
+    app.log.info({ instanceId: claim.instanceId, otherInstances }, `instance ${claim.instanceId}: invalidations shared through the PostgreSQL invalidation log with ${claim.others.length} other instance(s)`);
+  } else if (config.allowMultipleInstances) {
     app.log.warn(
-      { instanceId: claim.instanceId, otherInstances: claim.others.map((o) => ({ instanceId: o.instanceId, host: o.host, pid: o.pid })) },
-      `LATCHKEY_ALLOW_MULTIPLE_INSTANCES is set (${claim.others.length} other instance(s) running now): each instance has its own key cache and rate limits until multi-instance support lands, so a key revoked, disabled or narrowed on one stays valid on the others until its cache entry ages out (LATCHKEY_KEY_CACHE_TTL_MS), and every instance allows the full rate limit.`,
+      { instanceId: claim.instanceId, otherInstances },
+      `LATCHKEY_ALLOW_MULTIPLE_INSTANCES is set (${claim.others.length} other instance(s) running now): on SQLite each instance has its own key cache and rate limits, so a key revoked, disabled or narrowed on one stays valid on the others until its cache entry ages out (LATCHKEY_KEY_CACHE_TTL_MS), and every instance allows the full rate limit. Use PostgreSQL to run several instances (docs/scaling.md).`,
     );
   }
   // close-with-grace: one stop on the first SIGINT/SIGTERM (or uncaught error), exit 1 on a second signal or when the

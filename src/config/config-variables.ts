@@ -72,6 +72,11 @@ const host: EnvParser<string> = {
   parse: (raw, fail) => (isIP(raw) !== 0 || HOST_NAME.test(raw) ? raw : fail()),
 };
 
+const redisUrl: EnvParser<string> = {
+  accepts: 'redis://[user:pass@]host:6379[/db] or rediss://…',
+  parse: (raw, fail) => (/^rediss?:\/\/[^\s]+$/.test(raw) ? raw : fail()),
+};
+
 /** Anything else used to mean "SQLite in ./data", so a mistyped URL silently served from an empty database. */
 const databaseUrl: EnvParser<string> = {
   accepts: 'postgres://user:pass@host:5432/db (or postgresql://…), or sqlite:/path/to/file.sqlite',
@@ -184,6 +189,10 @@ export const CONFIG_VARIABLES = {
   LATCHKEY_PASSWORD_HASH_COST: withDefault(String(DEFAULT_PASSWORD_HASH_COST), integer(10, 20)),
   LATCHKEY_INSTANCE_HEARTBEAT_MS: withDefault('5000', integer(100, 60_000)),
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: withDefault('false', boolean),
+  REDIS_URL: optional(redisUrl),
+  LATCHKEY_REDIS_PREFIX: withDefault('latchkey:', matching(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - (1 to 64 characters)')),
+  LATCHKEY_INVALIDATION_LEASE_MS: withDefault('200', integer(20, 60_000)),
+  LATCHKEY_INVALIDATION_WAIT_MS: withDefault('250', integer(30, 60_000)),
   LATCHKEY_BULK_MAX: withDefault('1000', integer(1000, 100_000)),
   LATCHKEY_METADATA_MAX_BYTES: withDefault('4096', integer(256, 1_048_576)),
   LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S: withDefault('3600', integer(60, 86_400)),

@@ -46,14 +46,24 @@ export interface Config extends TokenFormatConfig {
   passwordHashCost: number;
   /** How often this instance writes its heartbeat row; another instance's row younger than 3 of these refuses start. */
   instanceHeartbeatMs: number;
-  /** Start even while another instance's heartbeat is fresh (caches and limits are then per instance). */
+  /** SQLite only: start even while another instance's heartbeat is fresh (caches and limits are then per instance). */
   allowMultipleInstances: boolean;
+  /** L: an instance trusts its key cache only within L ms of the start of a complete read of the invalidation log. */
+  invalidationLeaseMs: number;
+  /** W (> L): the longest a change's response waits for every live instance to acknowledge its invalidation. */
+  invalidationWaitMs: number;
+  /** With PostgreSQL, invalidations also travel through a Redis Stream (docs/scaling.md). */
+  redisUrl: string | undefined;
+  redisPrefix: string;
   bulkMax: number;
   metadataMaxBytes: number;
   dashboardDir: string | undefined;
   /** OAuth 2.0 (docs/oauth.md): lifetimes in milliseconds and the issuer named in the metadata (unset: from the request). */
   oauth: { accessTokenTtlMs: number; refreshTokenTtlMs: number; refreshIdleTtlMs: number; issuer: string | undefined };
 }
+
+/** How much longer than the lease the bounded wait must be (timer granularity between two processes). */
+export const INVALIDATION_MARGIN_MS = 10;
 
 /**
  * Reads the environment through the one table of variables (config-variables.ts). A bad value throws a ConfigError
@@ -68,6 +78,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       JSON.stringify(String(v.LATCHKEY_PASSWORD_HASH_COST)),
       `${CONFIG_VARIABLES.LATCHKEY_PASSWORD_HASH_COST.accepts}, below ${DEFAULT_PASSWORD_HASH_COST} only with NODE_ENV=test`,
       `below ${DEFAULT_PASSWORD_HASH_COST} is for tests only (NODE_ENV=test)`,
+    );
+  }
+  // The guarantee needs W > L: past W, an instance that has not acknowledged has no read that started after the commit.
+  if (v.LATCHKEY_INVALIDATION_WAIT_MS < v.LATCHKEY_INVALIDATION_LEASE_MS + INVALIDATION_MARGIN_MS) {
+    throw new ConfigError(
+      'LATCHKEY_INVALIDATION_WAIT_MS',
+      JSON.stringify(String(v.LATCHKEY_INVALIDATION_WAIT_MS)),
+      `${CONFIG_VARIABLES.LATCHKEY_INVALIDATION_WAIT_MS.accepts}, and at least LATCHKEY_INVALIDATION_LEASE_MS + ${INVALIDATION_MARGIN_MS}`,
+      `must exceed LATCHKEY_INVALIDATION_LEASE_MS (${v.LATCHKEY_INVALIDATION_LEASE_MS}) by at least ${INVALIDATION_MARGIN_MS} ms`,
     );
   }
   return {
@@ -105,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHashCost: v.LATCHKEY_PASSWORD_HASH_COST,
     instanceHeartbeatMs: v.LATCHKEY_INSTANCE_HEARTBEAT_MS,
     allowMultipleInstances: v.LATCHKEY_ALLOW_MULTIPLE_INSTANCES,
+    invalidationLeaseMs: v.LATCHKEY_INVALIDATION_LEASE_MS,
+    invalidationWaitMs: v.LATCHKEY_INVALIDATION_WAIT_MS,
+    redisUrl: v.REDIS_URL,
+    redisPrefix: v.LATCHKEY_REDIS_PREFIX,
     bulkMax: v.LATCHKEY_BULK_MAX,
     metadataMaxBytes: v.LATCHKEY_METADATA_MAX_BYTES,
     dashboardDir: v.LATCHKEY_DASHBOARD_DIR,

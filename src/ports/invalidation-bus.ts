@@ -1,21 +1,23 @@
-/**
- * Changes that make cached verification state stale. `all` is for a bus that may have missed messages (a
- * dropped connection, a gap in a log's ids): every subscriber then stops trusting everything it cached.
- */
-export type Invalidation =
-  | { type: 'keys'; keyIds: readonly string[] }
-  | { type: 'member'; orgId: string; userId: string }
-  | { type: 'all' };
+import type { Invalidation, InvalidationRecord } from '../domain/invalidation.js';
+
+export type { Invalidation, InvalidationRecord } from '../domain/invalidation.js';
 
 /**
- * Carries invalidations to every instance's key cache, this one's included. `publish` resolves once this
- * instance has applied the event (so a change's response never races its own invalidation); delivery to other
- * instances may be later. A bus across instances (Redis Streams, PostgreSQL NOTIFY) implements the same three
- * methods, and publishes `all` to its own subscribers when it cannot prove it saw every message.
+ * Carries committed invalidation records (written by the unit of work in the same transaction as the change) to
+ * every instance's key cache, and says whether this instance's cache may be trusted right now.
+ *
+ * - `publish` is called after the records' transaction committed. It applies them to this instance at once, then
+ *   resolves when every other live instance has acknowledged them, or when the bounded wait has passed, after
+ *   which an instance that has not acknowledged them is provably untrusted (see `trusted`).
+ * - `trusted()` is read on every verification before the cache: false means "I cannot prove I applied every
+ *   committed record", and the caller reads storage instead.
  */
 export interface InvalidationBus {
-  publish(event: Invalidation): Promise<void>;
+  publish(records: readonly InvalidationRecord[]): Promise<void>;
   subscribe(handler: (event: Invalidation) => void): void;
+  trusted(): boolean;
+  /** Starts reading (after the instance claimed its heartbeat row); a no-op for a single process. */
+  start(): Promise<void>;
   /** Releases connections; called once at shutdown. */
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { Storage } from '../storage/storage.js';
 import { AuditService } from './audit-service.js';
 import { Authenticator } from './authenticator.js';
 import { CredentialResolver } from './credential-resolver.js';
-import { type InstanceClaim, InstanceRegistry } from './instance-registry.js';
+import { type InstanceClaim, InstanceRegistry, newInstanceId } from './instance-registry.js';
 import { InvitationService } from './invitation-service.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
@@ -33,7 +33,8 @@ export interface LatchkeyOptions extends Partial<Adapters> {
 export function createLatchkey(config: Config, storage: Storage, options: LatchkeyOptions = {}) {
   const onError = options.onBackgroundError ?? (() => {});
   const log: BackgroundLog = options.log ?? { warn: () => {}, error: (details) => onError(details.err) };
-  const { now, cache, bus, rateLimiter, authFailures, usage } = createAdapters(config, { storage, log }, options);
+  const instanceId = newInstanceId();
+  const { now, cache, bus, rateLimiter, authFailures, usage } = createAdapters(config, { storage, log, instanceId }, options);
   const ctx: ServiceContext = {
     config,
     storage,
@@ -50,12 +51,14 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     else if (event.type === 'member') ctx.cache.invalidateMember(event.orgId, event.userId);
     else ctx.cache.clear();
   });
+  // Every transaction that recorded invalidations hands the committed records to the bus before it returns.
+  storage.onInvalidationsCommitted((records) => ctx.bus.publish(records));
   const resolver = new CredentialResolver(ctx);
   const catalog = new PermissionCatalog(ctx);
   const keys = new KeyService(ctx, catalog, 'org_key');
   const tokens = new KeyService(ctx, catalog, 'personal_token');
   const authenticator = new Authenticator(ctx, resolver);
-  const instance = new InstanceRegistry(ctx);
+  const instance = new InstanceRegistry(ctx, instanceId);
   let maintenance: NodeJS.Timeout | undefined;
   return {
     ctx,
@@ -77,12 +80,14 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     authFailures,
     instance,
     /**
-     * Claims this database for the instance (refusing with InstanceConflictError while another one's heartbeat
-     * is fresh, unless LATCHKEY_ALLOW_MULTIPLE_INSTANCES), then starts the background timers.
+     * Claims this database for the instance (on SQLite, refusing with InstanceConflictError while another one's
+     * heartbeat is fresh, unless LATCHKEY_ALLOW_MULTIPLE_INSTANCES), starts reading the invalidation log, then the
+     * background timers.
      */
     async start(): Promise<InstanceClaim> {
       const claim = await instance.claim();
       instance.startBeating(options.onBackgroundError ?? (() => {}));
+      await ctx.bus.start();
       ctx.usage.start(config.usageFlushMs);
       maintenance = setInterval(() => void storage.maintain().catch(options.onBackgroundError ?? (() => {})), 3_600_000);
       maintenance.unref();
@@ -91,8 +96,8 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     async stop(): Promise<void> {
       if (maintenance) clearInterval(maintenance);
       await ctx.usage.stop();
-      await instance.release();
       await ctx.bus.close();
+      await instance.release();
     },
   };
 }

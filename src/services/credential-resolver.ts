@@ -29,7 +29,8 @@ export class CredentialResolver {
   }
 
   private cached(digest: string): ResolvedKey | undefined {
-    const cached = this.ctx.cache.get(digest, this.ctx.now());
+    // An instance that cannot prove it applied every committed invalidation (the bus's lease) reads storage.
+    const cached = this.ctx.bus.trusted() ? this.ctx.cache.get(digest, this.ctx.now()) : undefined;
     if (!cached) return undefined;
     // While storage fails, a revocation or any other change cannot be made, so a cached decision may be stale:
     // it is served for at most LATCHKEY_OUTAGE_GRACE_MS of outage, then the credential fails closed. Storage

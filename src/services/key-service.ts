@@ -261,11 +261,11 @@ export class KeyService {
         if (projectIds !== undefined) await tx.keys.replaceProjects(principal.orgId, id, projectIds);
         const changed = [...Object.keys(patch).filter((k) => k !== 'updatedAt'), ...(projectIds !== undefined ? ['projectIds'] : [])];
         await tx.audit.insertMany([auditEvent(principal.orgId, principal, `${this.target}.updated`, { type: this.target, id }, meta, now, { changed })]);
+        tx.invalidations.record({ type: 'keys', keyIds: [id] });
         return { ...key, ...patch, ...(projectIds !== undefined ? { projectIds } : {}) };
       },
       () => new AppError('NAME_TAKEN', { message: 'An active key with that name already exists.', details: { field: 'name' } }),
     );
-    await this.ctx.bus.publish({ type: 'keys', keyIds: [id] });
     return updated;
   }
 
@@ -365,9 +365,9 @@ export class KeyService {
         }
       }
       await tx.audit.insertMany(events);
+      tx.invalidations.record({ type: 'keys', keyIds: unique });
       return results;
     });
-    await this.ctx.bus.publish({ type: 'keys', keyIds: unique });
     return results;
   }
 

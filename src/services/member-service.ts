@@ -61,11 +61,11 @@ export class MemberService {
     requireOrgWide(principal, 'change roles');
     const orgId = principal.orgId;
     const now = this.ctx.now();
-    const { member, changed } = await this.ctx.storage.transaction(async (tx) => {
+    return this.ctx.storage.transaction(async (tx) => {
       await tx.organizations.lockForUpdate(orgId);
       const standing = await memberManager(tx, principal, now, 'change roles');
       const member = await this.load(tx, orgId, userId);
-      if (member.role === role) return { member: toMember(member), changed: false };
+      if (member.role === role) return toMember(member);
       const from = member.role;
       assertMayGrantRole(standing, role);
       assertMayActOnRole(standing, from, 'change');
@@ -74,10 +74,9 @@ export class MemberService {
       await tx.audit.insertMany([
         auditEvent(orgId, principal, 'member.role_changed', { type: 'user', id: userId }, meta, now, { email: member.email, from: member.role, to: role }),
       ]);
-      return { member: toMember({ ...member, role }), changed: true };
+      tx.invalidations.record({ type: 'member', orgId, userId });
+      return toMember({ ...member, role });
     });
-    if (changed) await this.ctx.bus.publish({ type: 'member', orgId, userId });
-    return member;
   }
 
   /**
@@ -89,7 +88,7 @@ export class MemberService {
     requireOrgWide(principal, 'remove members');
     const orgId = principal.orgId;
     const now = this.ctx.now();
-    const { tokenIds, revoked } = await this.ctx.storage.transaction(async (tx) => {
+    const revoked = await this.ctx.storage.transaction(async (tx) => {
       await tx.organizations.lockForUpdate(orgId);
       const standing = await memberManager(tx, principal, now, 'remove members');
       const member = await this.load(tx, orgId, userId);
@@ -110,10 +109,10 @@ export class MemberService {
         auditEvent(orgId, principal, 'member.removed', { type: 'user', id: userId }, meta, now, { email: member.email, role: member.role, revokedTokens: revoked.length }),
         ...revoked.map((id) => auditEvent(orgId, principal, 'token.revoked', { type: 'token', id }, meta, now, { reason: 'member_removed', userId })),
       ]);
-      return { tokenIds, revoked };
+      tx.invalidations.record({ type: 'member', orgId, userId });
+      tx.invalidations.record({ type: 'keys', keyIds: tokenIds });
+      return revoked;
     });
-    await this.ctx.bus.publish({ type: 'member', orgId, userId });
-    if (tokenIds.length > 0) await this.ctx.bus.publish({ type: 'keys', keyIds: tokenIds });
     return { revokedTokenIds: revoked };
   }
 

@@ -212,7 +212,6 @@ export class OAuthService {
       if (patch.allowedScopes === undefined || patch.allowedScopes.every((s) => app.allowedScopes.includes(s)) && app.allowedScopes.every((s) => patch.allowedScopes!.includes(s))) return [];
       return this.revokeEverything(tx, [app], now);
     });
-    await this.publish(narrowed);
     return this.getApplication(principal, id);
   }
 
@@ -227,7 +226,6 @@ export class OAuthService {
       // Disabling is a kill switch: every token issued to the application ends now, and re-enabling does not revive them.
       return enabled ? [] : this.revokeEverything(tx, [app], now);
     });
-    await this.publish(revoked);
     return this.getApplication(principal, id);
   }
 
@@ -258,7 +256,6 @@ export class OAuthService {
       await tx.audit.insertMany([auditEvent(app.orgId, principal, 'oauth_app.deleted', { type: 'oauth_app', id }, meta, now, { name: app.name, clientId: app.clientId })]);
       return keyIds;
     });
-    await this.publish(revoked);
   }
 
   // ---------------------------------------------------------------- management: per-user client credentials (seed 003)
@@ -357,7 +354,6 @@ export class OAuthService {
       await tx.audit.insertMany(events);
       return { results, revoked };
     });
-    await this.publish(revoked);
     return results;
   }
 
@@ -389,7 +385,6 @@ export class OAuthService {
       await tx.audit.insertMany([auditEvent(grant.orgId, principal, 'oauth_grant.revoked', { type: 'oauth_grant', id }, meta, now, { appId: grant.appId, userId: grant.userId })]);
       return keyIds;
     });
-    await this.publish(revoked);
   }
 
   // ---------------------------------------------------------------- authorization endpoint
@@ -514,7 +509,6 @@ export class OAuthService {
       return { tokens: await this.issue(tx, app, code.userId, grant, code.familyId, code.scopes, now, now + this.ctx.config.oauth.refreshTokenTtlMs) };
     });
     if ('error' in outcome) {
-      await this.publish(outcome.keyIds ?? []);
       throw oauthError('invalid_grant', outcome.error);
     }
     if ('scopeError' in outcome) throw oauthError('invalid_scope', 'The scope is not valid.');
@@ -552,7 +546,6 @@ export class OAuthService {
     });
     if ('scopeError' in outcome) throw oauthError('invalid_scope', 'A refresh may narrow the scope but never widen it.');
     if ('error' in outcome) {
-      await this.publish(outcome.keyIds ?? []);
       throw oauthError('invalid_grant', outcome.error);
     }
     return outcome.tokens;
@@ -605,7 +598,6 @@ export class OAuthService {
       await tx.audit.insertMany([auditEvent(found.key.orgId, { actorType: 'system', actorId: null }, 'token.revoked', { type: 'token', id: found.key.id }, meta, now, { reason: 'oauth_revocation', appId: app.id })]);
       return [found.key.id];
     });
-    await this.publish(revoked);
   }
 
   /**
@@ -697,12 +689,16 @@ export class OAuthService {
     return response;
   }
 
-  /** Revokes live access tokens by id inside `tx`; returns the ids to invalidate after commit. */
+  /**
+   * Revokes live access tokens by id inside `tx` and records their invalidation in the same transaction (the one
+   * way every OAuth revocation reaches every instance's cache); returns the ids.
+   */
   private async revokeKeys(tx: Repositories, orgId: string, keyIds: readonly string[], now: number): Promise<string[]> {
     if (keyIds.length === 0) return [];
     const keys = await tx.keys.findManyByIds(orgId, keyIds, 'oauth_token');
     const live = keys.filter((k) => k.revokedAt === null).map((k) => k.id);
     await tx.keys.updateMany(orgId, live, { revokedAt: now, updatedAt: now });
+    tx.invalidations.record({ type: 'keys', keyIds: [...keyIds] });
     return [...keyIds];
   }
 
@@ -726,9 +722,6 @@ export class OAuthService {
     return this.revokeKeys(tx, orgId, await tx.oauth.linkedKeyIds({ appIds: apps.map((a) => a.id) }), now);
   }
 
-  private async publish(keyIds: readonly string[]): Promise<void> {
-    if (keyIds.length > 0) await this.ctx.bus.publish({ type: 'keys', keyIds });
-  }
 }
 
 /** What a grant exchange decided inside its transaction; errors are thrown after it commits what they revoked. */

@@ -131,9 +131,9 @@ export class ProjectService {
         auditEvent(orgId, principal, 'project.deleted', { type: 'project', id }, meta, now, { name: project.name, affectedKeys: keys.length, revokedKeys: revoked.length }),
       );
       await tx.audit.insertMany(events);
+      tx.invalidations.record({ type: 'keys', keyIds: keys.map((k) => k.id) });
       return { affectedKeyIds: keys.map((k) => k.id), revokedKeyIds: revoked };
     });
-    if (result.affectedKeyIds.length > 0) await this.ctx.bus.publish({ type: 'keys', keyIds: result.affectedKeyIds });
     return result;
   }
 

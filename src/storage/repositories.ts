@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Invalidation } from '../domain/invalidation.js';
 import type { StorageFeatures } from './dialect/dialect-adapter.js';
 import type { Database } from './schema.js';
 import { AuditRepository } from './repositories/audit-repository.js';
+import { InvalidationRepository } from './repositories/invalidation-repository.js';
 import { InstanceRepository } from './repositories/instance-repository.js';
 import { InvitationRepository } from './repositories/invitation-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
@@ -30,9 +32,11 @@ export interface Repositories {
   instances: InstanceRepository;
   invitations: InvitationRepository;
   oauth: OAuthRepository;
+  invalidations: InvalidationRepository;
 }
 
-export function bindRepositories(db: Kysely<Database>, features: StorageFeatures): Repositories {
+/** `pendingInvalidations` is the transaction's collector; null on the shared pool. */
+export function bindRepositories(db: Kysely<Database>, features: StorageFeatures, pendingInvalidations: Invalidation[] | null = null): Repositories {
   return {
     organizations: new OrganizationRepository(db),
     users: new UserRepository(db),
@@ -47,5 +51,6 @@ export function bindRepositories(db: Kysely<Database>, features: StorageFeatures
     instances: new InstanceRepository(db),
     invitations: new InvitationRepository(db),
     oauth: new OAuthRepository(db, features),
+    invalidations: new InvalidationRepository(db, features, pendingInvalidations),
   };
 }

@@ -241,6 +241,19 @@ export interface OAuthTokenLinkTable {
   family_id: string | null;
 }
 
+/** One committed invalidation (event is JSON); see m006-invalidation-log.ts. */
+export interface InvalidationLogTable {
+  id: number;
+  created_at: number;
+  event: string;
+}
+
+export interface InvalidationAckTable {
+  instance_id: string;
+  applied_id: number;
+  acked_at: number;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   users: UserTable;
@@ -264,6 +277,8 @@ export interface Database {
   oauth_codes: OAuthCodeTable;
   oauth_refresh_tokens: OAuthRefreshTokenTable;
   oauth_token_links: OAuthTokenLinkTable;
+  invalidation_log: InvalidationLogTable;
+  invalidation_acks: InvalidationAckTable;
 }
 
 /** A key as the repository reads it: its row with its last-used time (from key_last_used) beside it. */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../domain/app-error.js';
+import type { Invalidation, InvalidationRecord } from '../domain/invalidation.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
 import type { DialectAdapter, StorageFeatures } from './dialect/dialect-adapter.js';
 import { type FaultPolicy, faultAwareDialect } from './fault-aware-dialect.js';
@@ -38,6 +39,7 @@ export class Storage implements ServiceStorage {
 
   private readonly policy: FaultPolicy;
   private readonly features: StorageFeatures;
+  private publishCommitted: ((records: readonly InvalidationRecord[]) => Promise<void>) | undefined;
   private readonly shared: Repositories;
   /** Set for the async context of a transaction's work, which is how a checkout from inside one is recognised. */
   private readonly insideTransaction = new AsyncLocalStorage<true>();
@@ -68,6 +70,11 @@ export class Storage implements ServiceStorage {
     return this.shared;
   }
 
+  /** The LISTEN/NOTIFY channel of this schema's invalidation log; null on SQLite. */
+  get notifyChannel(): string | null {
+    return this.adapter.features.notifyChannel;
+  }
+
   get dialectName(): 'sqlite' | 'postgres' {
     return this.adapter.name;
   }
@@ -82,19 +89,39 @@ export class Storage implements ServiceStorage {
    * Runs `work` atomically. Driver errors that mean "this name/email/id already exists" become the caller's
    * chosen conflict error, and "the row this one names is gone" (a foreign key, when another transaction removed
    * it first) becomes 409 CONCURRENT_CHANGE, so routes never see driver codes and nothing is half-stored.
+   * Invalidations the work recorded (`tx.invalidations.record`) are appended to the log inside the transaction
+   * and published after it commits, before this resolves: the one path every cache-affecting change takes.
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
     try {
       if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
       // The context is entered only once the transaction holds its connection, so its own checkout is not refused.
-      return await this.db
-        .transaction()
-        .execute((trx) => this.insideTransaction.run(true, () => work(bindRepositories(trx, this.features))));
+      const pending: Invalidation[] = [];
+      let committed: InvalidationRecord[] = [];
+      const result = await this.db.transaction().execute((trx) =>
+        this.insideTransaction.run(true, async () => {
+          const repos = bindRepositories(trx, this.features, pending);
+          const value = await work(repos);
+          // Last in the transaction: the log's lock is then held only for the commit (see InvalidationRepository).
+          committed = await repos.invalidations.append(pending, Date.now());
+          return value;
+        }),
+      );
+      if (committed.length > 0 && this.publishCommitted) await this.publishCommitted(committed);
+      return result;
     } catch (error) {
       if (onUniqueViolation && this.adapter.isUniqueViolation(error)) throw onUniqueViolation();
       if (this.adapter.isForeignKeyViolation(error)) throw new AppError('CONCURRENT_CHANGE', { cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Where committed invalidation records go (the instance's bus, set by createLatchkey). `transaction` awaits it,
+   * so a change's response waits for the bus's confirmation; until it is set, records are only logged.
+   */
+  onInvalidationsCommitted(publish: (records: readonly InvalidationRecord[]) => Promise<void>): void {
+    this.publishCommitted = publish;
   }
 
   async migrate(): Promise<string[]> {

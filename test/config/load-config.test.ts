@@ -88,6 +88,11 @@ const CASES: Record<ConfigVariableName, Cases> = {
   LATCHKEY_PASSWORD_HASH_COST: int((c) => c.passwordHashCost, '20', 20, '9', '21', '14'),
   LATCHKEY_INSTANCE_HEARTBEAT_MS: int((c) => c.instanceHeartbeatMs, '100', 100, '99', '60001'),
   LATCHKEY_ALLOW_MULTIPLE_INSTANCES: { bad: ['yes', 'TRUE', 'y'], good: [['1', (c) => c.allowMultipleInstances, true], ['false', (c) => c.allowMultipleInstances, false]] },
+  REDIS_URL: { bad: ['localhost:6379', 'http://r:6379', 'redis://'], good: [['redis://127.0.0.1:6379/2', (c) => c.redisUrl, 'redis://127.0.0.1:6379/2']] },
+  LATCHKEY_REDIS_PREFIX: { bad: ['has space', 'a'.repeat(65)], good: [['lk-test:1:', (c) => c.redisPrefix, 'lk-test:1:']] },
+  LATCHKEY_INVALIDATION_LEASE_MS: int((c) => c.invalidationLeaseMs, '20', 20, '19', '60001'),
+  // 209 is in range but within 10 ms of the default lease (200): the wait must outlast the lease.
+  LATCHKEY_INVALIDATION_WAIT_MS: int((c) => c.invalidationWaitMs, '60000', 60_000, '29', '60001', '209'),
   LATCHKEY_BULK_MAX: int((c) => c.bulkMax, '100000', 100_000, '999', '100001'),
   LATCHKEY_METADATA_MAX_BYTES: int((c) => c.metadataMaxBytes, '256', 256, '255', '1048577'),
   LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S: int((c) => c.oauth.accessTokenTtlMs, '60', 60_000, '59', '86401'),

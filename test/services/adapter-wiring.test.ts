@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAdapters } from '../../src/adapters/create-adapters.js';
-import type { Invalidation, InvalidationBus } from '../../src/ports/invalidation-bus.js';
+import type { Invalidation, InvalidationBus, InvalidationRecord } from '../../src/ports/invalidation-bus.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { createLatchkey } from '../../src/services/create-latchkey.js';
 import { createKey } from '../helpers/key-fixtures.js';
@@ -13,10 +13,16 @@ class RecordingBus implements InvalidationBus {
   readonly published: Invalidation[] = [];
   private readonly handlers: Array<(event: Invalidation) => void> = [];
   closed = false;
-  async publish(event: Invalidation): Promise<void> {
-    this.published.push(event);
-    for (const handler of this.handlers) handler(event);
+  async publish(records: readonly InvalidationRecord[]): Promise<void> {
+    for (const { event } of records) {
+      this.published.push(event);
+      for (const handler of this.handlers) handler(event);
+    }
   }
+  trusted(): boolean {
+    return true;
+  }
+  async start(): Promise<void> {}
   subscribe(handler: (event: Invalidation) => void): void {
     this.handlers.push(handler);
   }
@@ -31,11 +37,11 @@ for (const database of TEST_DATABASES) {
       const h = await createTestApp(database);
       t.after(() => h.close());
       const log = { warn: () => {}, error: () => {} };
-      const built = createAdapters(h.config, { storage: h.storage, log });
+      const built = createAdapters(h.config, { storage: h.storage, log, instanceId: 'ins_test' });
       assert.notEqual(built.rateLimiter, built.authFailures, 'the failure throttle does not share counts with rate limits');
       assert.equal(built.now, Date.now);
       const bus = new RecordingBus();
-      const substituted = createAdapters(h.config, { storage: h.storage, log }, { bus, now: h.clock.now });
+      const substituted = createAdapters(h.config, { storage: h.storage, log, instanceId: 'ins_test' }, { bus, now: h.clock.now });
       assert.equal(substituted.bus, bus);
       assert.equal(substituted.now, h.clock.now);
       assert.notEqual(substituted.cache, built.cache);
@@ -57,7 +63,7 @@ for (const database of TEST_DATABASES) {
       assert.equal(await verified(), 'VALID');
       const cached = lk.ctx.cache.size;
       assert.ok(cached >= 1, 'the verified key (and the caller) are cached');
-      await bus.publish({ type: 'all' });
+      await bus.publish([{ id: 0, createdAt: 0, event: { type: 'all' } }]);
       assert.equal(lk.ctx.cache.size, 0, 'an `all` invalidation empties the cache');
 
       assert.equal(await verified(), 'VALID');

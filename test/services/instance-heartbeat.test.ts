@@ -59,6 +59,29 @@ async function sharedDatabase(database: TestDatabase): Promise<{ open(): Storage
 const ENV = { LOG_LEVEL: 'silent', NODE_ENV: 'test', LATCHKEY_PASSWORD_HASH_COST: '10', LATCHKEY_INSTANCE_HEARTBEAT_MS: '5000' };
 
 for (const database of TEST_DATABASES) {
+  if (database !== 'postgres') continue;
+  describe('postgres: several instances share one database', () => {
+    it('a second instance starts beside a live one without any flag and sees it; stops remove both rows', async (t) => {
+      const db = await sharedDatabase(database);
+      t.after(() => db.destroy());
+      const clock = new TestClock();
+      const first = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
+      const a = await first.start();
+      clock.advance(4000);
+      const second = createLatchkey(loadConfig(ENV), db.open(), { now: clock.now });
+      const b = await second.start();
+      assert.deepEqual(b.others.map((o) => o.instanceId), [a.instanceId]);
+      assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instanceId), [a.instanceId, b.instanceId]);
+      await second.stop();
+      await first.stop();
+      assert.deepEqual(await db.open().repos.instances.heartbeats(), []);
+    });
+  });
+}
+
+// Only SQLite refuses: PostgreSQL instances share invalidations through the log (test/adapters/postgres-invalidation-bus.test.ts).
+for (const database of TEST_DATABASES) {
+  if (database !== 'sqlite') continue;
   describe(`${database}: one instance per database, detected by heartbeat`, () => {
     it('refuses a second instance with a message that says why; after a clean stop a new one starts', async (t) => {
       const db = await sharedDatabase(database);
@@ -79,6 +102,7 @@ for (const database of TEST_DATABASES) {
       assert.match(refusal.message, /another Latchkey instance is running on this database/);
       assert.match(refusal.message, new RegExp(`${claim.instanceId} on ${hostname()} \\(pid ${process.pid}\\), last seen 4 s ago`));
       assert.match(refusal.message, /key cache and rate limits in each process/);
+      assert.match(refusal.message, /use PostgreSQL/);
       assert.match(refusal.message, /LATCHKEY_ALLOW_MULTIPLE_INSTANCES=1/);
       assert.deepEqual((await db.open().repos.instances.heartbeats()).map((r) => r.instanceId), [claim.instanceId], 'the refused one left no row');
       await second.stop();

@@ -57,6 +57,11 @@ export interface StorageFeatures {
    * cut into pieces short enough not to stall other requests; PostgreSQL runs it in another process.
    */
   rowSetChunk: number;
+  /**
+   * The LISTEN/NOTIFY channel that wakes invalidation readers (PostgreSQL, one per schema so that schemas sharing
+   * a database do not wake each other); null where there is none (SQLite: one process).
+   */
+  notifyChannel: string | null;
 }
 
 export interface RowSetColumn {

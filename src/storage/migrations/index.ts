@@ -6,6 +6,7 @@ import * as m003 from './m003-server-secrets.js';
 import * as m004 from './m004-instances.js';
 import * as m005 from './m005-key-last-used.js';
 import * as m008 from './m008-oauth.js';
+import * as m006 from './m006-invalidation-log.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -21,6 +22,8 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
         m004_instances: { up: (db) => m004.up(db), down: m004.down },
         m005_key_last_used: { up: (db) => m005.up(db), down: m005.down },
         m008_oauth: { up: (db) => m008.up(db), down: m008.down },
+        // m005 belongs to the shared rate limits (another branch); the two merge without renumbering.
+        m006_invalidation_log: { up: (db) => m006.up(db), down: m006.down },
       };
     },
   };

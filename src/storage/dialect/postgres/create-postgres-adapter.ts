@@ -112,7 +112,7 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     maintenanceSql: null,
     // Few statements per flush (the server works on them in its own process, off our event loop), each short enough
     // to stay far inside the statement timeout on a loaded host: a flush that timed out would be retried whole.
-    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 20_000 },
+    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 20_000, notifyChannel: notifyChannelFor(schema) },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
@@ -121,4 +121,9 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
       return (error as { code?: unknown } | null)?.code === '23503';
     },
   };
+}
+
+/** A channel is an identifier: at most 63 bytes, folded to lower case; the schema keeps schemas apart. */
+export function notifyChannelFor(schema: string): string {
+  return `latchkey_invalidations_${schema.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 }

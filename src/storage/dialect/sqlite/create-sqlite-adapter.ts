@@ -60,7 +60,7 @@ export function createSqliteAdapter(filename: string, timeouts: Partial<StorageT
     maintenanceSql: 'pragma optimize',
     // One connection serialises every transaction, so there is nothing to lock (and FOR UPDATE is a syntax error).
     // A set-based write runs on the thread every request shares: 5,000 rows keep each statement to milliseconds.
-    features: { rowLocks: false, rowSet: sqliteRowSet, rowSetChunk: 5_000 },
+    features: { rowLocks: false, rowSet: sqliteRowSet, rowSetChunk: 5_000, notifyChannel: null },
     isForeignKeyViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
     },
