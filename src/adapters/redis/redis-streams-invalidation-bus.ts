@@ -32,6 +32,12 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
   private readonly stream: string;
   private lastEntryId = '$';
   private loop: Promise<void> | null = null;
+  /**
+   * Resolves at close. A read in flight when Redis goes away may stay pending inside ioredis even after disconnect,
+   * so the loop races every read against it rather than waiting for the client to give the read up.
+   */
+  private readonly closing: Promise<null>;
+  private signalClosing: () => void = () => {};
   readonly redisStats = { delivered: 0, gapsFilled: 0, xaddFailures: 0, readFailures: 0 };
 
   constructor(
@@ -47,6 +53,7 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
     this.writer.on('error', () => {});
     this.reader.on('error', () => {});
     this.notificationsWakeReaders = false;
+    this.closing = new Promise((resolve) => (this.signalClosing = () => resolve(null)));
   }
 
   /** True while the stream is being read (false: PostgreSQL NOTIFY wakes readers). */
@@ -79,6 +86,7 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
   }
 
   override async close(): Promise<void> {
+    this.signalClosing();
     await super.close();
     this.reader.disconnect();
     this.writer.disconnect();
@@ -89,7 +97,10 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
     const blockMs = Math.max(1, Math.floor(this.redisOptions.leaseMs / 4));
     while (!this.closed) {
       try {
-        const reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', blockMs, 'STREAMS', this.stream, this.lastEntryId)) as Array<[string, Array<[string, string[]]>]> | null;
+        const read = this.reader.xread('COUNT', 1000, 'BLOCK', blockMs, 'STREAMS', this.stream, this.lastEntryId) as Promise<Array<[string, Array<[string, string[]]>]> | null>;
+        read.catch(() => {}); // abandoned at close: its eventual rejection is expected
+        const reply = await Promise.race([read, this.closing]);
+        if (this.closed) return;
         if (this.notificationsWakeReaders) {
           // Back from a Redis outage: the stream replays from the last entry id, and the log covers the rest.
           this.notificationsWakeReaders = false;
@@ -111,7 +122,7 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
         // PostgreSQL takes over waking readers until Redis answers again.
         this.notificationsWakeReaders = true;
         void this.poll();
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), this.closing]);
       }
     }
   }
