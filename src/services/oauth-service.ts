@@ -584,7 +584,7 @@ export class OAuthService {
     if (parseToken(token, this.ctx.config.tokenFormat) === null) return;
     const now = this.ctx.now();
     const digest = this.ctx.digest(token);
-    const revoked = await this.ctx.storage.transaction(async (tx) => {
+    await this.ctx.storage.transaction(async (tx) => {
       const refresh = await tx.oauth.findRefreshToken(digest, true);
       if (refresh) {
         if (refresh.appId !== app.id) return [];
@@ -594,7 +594,7 @@ export class OAuthService {
       if (!found || found.key.kind !== 'oauth_token' || found.key.revokedAt !== null) return [];
       const link = await tx.oauth.linkOf(found.key.id);
       if (!link || link.appId !== app.id) return [];
-      await tx.keys.updateMany(found.key.orgId, [found.key.id], { revokedAt: now, updatedAt: now });
+      await this.revokeKeys(tx, found.key.orgId, [found.key.id], now);
       await tx.audit.insertMany([auditEvent(found.key.orgId, { actorType: 'system', actorId: null }, 'token.revoked', { type: 'token', id: found.key.id }, meta, now, { reason: 'oauth_revocation', appId: app.id })]);
       return [found.key.id];
     });

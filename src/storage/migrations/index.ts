@@ -5,8 +5,8 @@ import * as m002 from './m002-invitations.js';
 import * as m003 from './m003-server-secrets.js';
 import * as m004 from './m004-instances.js';
 import * as m005 from './m005-key-last-used.js';
-import * as m008 from './m008-oauth.js';
 import * as m006 from './m006-invalidation-log.js';
+import * as m007 from './m007-oauth.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -21,9 +21,8 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
         m003_server_secrets: { up: (db) => m003.up(db), down: m003.down },
         m004_instances: { up: (db) => m004.up(db), down: m004.down },
         m005_key_last_used: { up: (db) => m005.up(db), down: m005.down },
-        m008_oauth: { up: (db) => m008.up(db), down: m008.down },
-        // m005 belongs to the shared rate limits (another branch); the two merge without renumbering.
         m006_invalidation_log: { up: (db) => m006.up(db), down: m006.down },
+        m007_oauth: { up: (db) => m007.up(db), down: m007.down },
       };
     },
   };
