@@ -9,7 +9,17 @@ import { TEST_DATABASES } from '../helpers/test-databases.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** The only mutations docs/api.md lets an anonymous caller make; a cookie means nothing to them. */
-const PUBLIC_MUTATIONS = ['POST /v1/auth/sign-in', 'POST /v1/invitations/accept-new-account', 'POST /v1/setup'];
+// The OAuth endpoints authenticate the client (RFC 6749 §2.3), not a session; the consent POST carries its own
+// HMAC token bound to the session and every parameter (docs/oauth.md).
+const PUBLIC_MUTATIONS = [
+  'POST /oauth/authorize',
+  'POST /oauth/introspect',
+  'POST /oauth/revoke',
+  'POST /oauth/token',
+  'POST /v1/auth/sign-in',
+  'POST /v1/invitations/accept-new-account',
+  'POST /v1/setup',
+];
 
 /**
  * Every mutation a session can make must carry the session's CSRF token. The routes come from the app's own
