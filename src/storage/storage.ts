@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '../domain/app-error.js';
 import type { Invalidation, InvalidationRecord } from '../domain/invalidation.js';
@@ -10,6 +9,7 @@ import { bindRepositories, type Repositories } from './repositories.js';
 import type { Database } from './schema.js';
 import { StorageHealth } from './storage-health.js';
 import { DEFAULT_STORAGE_TIMEOUTS } from './storage-timeouts.js';
+import { TransactionContext } from './transaction-context.js';
 import { TransactionMisuseError } from './transaction-misuse-error.js';
 import { transactionGuardedDialect } from './transaction-guarded-dialect.js';
 import type { ServiceStorage } from './unit-of-work.js';
@@ -42,7 +42,7 @@ export class Storage implements ServiceStorage {
   private publishCommitted: ((records: readonly InvalidationRecord[]) => Promise<void>) | undefined;
   private readonly shared: Repositories;
   /** Set for the async context of a transaction's work, which is how a checkout from inside one is recognised. */
-  private readonly insideTransaction = new AsyncLocalStorage<true>();
+  private readonly insideTransaction = new TransactionContext();
 
   constructor(
     private readonly adapter: DialectAdapter,
@@ -55,7 +55,7 @@ export class Storage implements ServiceStorage {
       acquireMs: settings.acquireMs ?? DEFAULT_STORAGE_TIMEOUTS.acquireMs,
     };
     const guarded = transactionGuardedDialect(faultAwareDialect(adapter.dialect, this.policy), () => {
-      if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+      if (this.insideTransaction.inside) throw new TransactionMisuseError();
     });
     this.db = new Kysely<Database>({ dialect: guarded });
     this.features = settings.rowSetChunk === undefined ? adapter.features : { ...adapter.features, rowSetChunk: settings.rowSetChunk };
@@ -81,7 +81,7 @@ export class Storage implements ServiceStorage {
 
   /** Statements that commit one by one on the shared pool; refused from inside a transaction. */
   async run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+    if (this.insideTransaction.inside) throw new TransactionMisuseError();
     return work(this.shared);
   }
 
@@ -94,12 +94,12 @@ export class Storage implements ServiceStorage {
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>, onUniqueViolation?: () => AppError): Promise<T> {
     try {
-      if (this.insideTransaction.getStore()) throw new TransactionMisuseError();
+      if (this.insideTransaction.inside) throw new TransactionMisuseError();
       // The context is entered only once the transaction holds its connection, so its own checkout is not refused.
       const pending: Invalidation[] = [];
       let committed: InvalidationRecord[] = [];
       const result = await this.db.transaction().execute((trx) =>
-        this.insideTransaction.run(true, async () => {
+        this.insideTransaction.run(async () => {
           const repos = bindRepositories(trx, this.features, pending);
           const value = await work(repos);
           // Last in the transaction: the log's lock is then held only for the commit (see InvalidationRepository).

@@ -91,5 +91,35 @@ for (const database of TEST_DATABASES) {
       await held;
       assert.equal(await withinDeadline(outside), 1);
     });
+
+    // The context is switched on only while a transaction is open (transaction-context.ts): the guard must hold
+    // in a transaction that outlives the one that switched it on, and again once everything closed and reopened.
+    it('the guard holds in overlapping transactions and after every transaction has ended', async (t) => {
+      const { storage, destroy } = await createTestStorage(database);
+      t.after(destroy);
+      const outside = storage.repos;
+      // SQLite has one connection, so its transactions never overlap; there only the reopening half applies.
+      if (storage.dialectName === 'postgres') {
+        let releaseFirst!: () => void;
+        let firstEntered!: () => void;
+        const entered = new Promise<void>((resolve) => (firstEntered = resolve));
+        const first = storage.transaction(async () => {
+          firstEntered();
+          await new Promise<void>((resolve) => (releaseFirst = resolve));
+        });
+        await entered;
+        const second = storage.transaction(async (tx) => {
+          // Ends while this one is still open: this transaction's context must not be switched off with it.
+          releaseFirst();
+          await first;
+          await tx.organizations.count();
+          await outside.organizations.count();
+        });
+        await assert.rejects(withinDeadline(second), isMisuse);
+      }
+      await storage.transaction((tx) => tx.organizations.count());
+      await assert.rejects(withinDeadline(storage.transaction(() => outside.organizations.count())), isMisuse);
+      assert.equal(await storage.run((repos) => repos.organizations.count()), 0, 'outside every transaction the repositories work');
+    });
   });
 }
