@@ -148,7 +148,7 @@ for (const database of TEST_DATABASES) {
         { [flushed]: now + 10, [written]: now + 20, [unused]: null },
       );
 
-      assert.deepEqual(await h.storage.migrate(), ['m005_key_last_used', 'm006_invalidation_log', 'm007_oauth']);
+      assert.deepEqual(await h.storage.migrate(), ['m005_key_last_used', 'm006_invalidation_log', 'm007_oauth', 'm009_usage_without_foreign_keys']);
       const lastUsed = async (id: string) => (await h.call('GET', `/v1/keys/${id}`, h.ownerKey)).json().lastUsedAt;
       assert.equal(await lastUsed(flushed), new Date(now + 10).toISOString());
       assert.equal(await lastUsed(written), new Date(now + 20).toISOString());
@@ -161,6 +161,39 @@ for (const database of TEST_DATABASES) {
       await h.latchkey.ctx.usage.flush();
       assert.equal(await lastUsed(written), new Date(now + 30).toISOString());
       assert.equal(await lastUsed(unused), new Date(now + 40).toISOString());
+    });
+  });
+}
+
+for (const database of TEST_DATABASES) {
+  describe(`${database}: usage flush beside key deletion`, () => {
+    // The usage tables have no foreign key on PostgreSQL (m009); the usage lock is what keeps a flush that joined
+    // a key from committing its rows after that key's deletion removed the rest.
+    it('leaves no usage row or last-used time of a deleted key when deletions and flushes run together', async (t) => {
+      const h = await createTestApp(database);
+      t.after(() => h.close());
+      const usage = h.latchkey.ctx.usage;
+      const { db } = migratorOf(h.storage);
+      for (let round = 0; round < 6; round++) {
+        const ids: string[] = [];
+        for (let i = 0; i < 16; i++) ids.push((await h.call('POST', '/v1/keys', h.ownerKey, { name: `d${round}-${i}`, permissions: ['latchkey:keys:read'] })).json().id);
+        const now = h.clock.now();
+        for (const id of ids) usage.record(id, h.orgId, 'VALID', now, true);
+        const doomed = ids.filter((_, i) => i % 2 === 0);
+        const [, ...deletions] = await Promise.all([
+          usage.flush(),
+          ...doomed.map((id) => h.call('DELETE', `/v1/keys/${id}`, h.ownerKey)),
+        ]);
+        for (const response of deletions) assert.equal(response.statusCode, 204);
+        await usage.flush();
+        for (const table of ['key_usage', 'key_last_used']) {
+          const orphans = await sql<{ key_id: string }>`select key_id from ${sql.table(table)} where key_id not in (select id from api_keys)`.execute(db);
+          assert.deepEqual(orphans.rows, [], `${table} rows outlived their keys in round ${round}`);
+        }
+        for (const id of ids.filter((_, i) => i % 2 === 1)) {
+          assert.equal((await h.storage.repos.keys.findById(h.orgId, id))?.lastUsedAt, now, 'a key that stays keeps its use');
+        }
+      }
     });
   });
 }

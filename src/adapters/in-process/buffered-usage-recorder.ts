@@ -8,15 +8,30 @@ import type { Storage } from '../../storage/storage.js';
 const HOUR = 3_600_000;
 
 /**
+ * What one key gathered since the last flush. The current hour's counts sit in `counts`; an hour that has ended
+ * moves to `earlier`, which stays empty except across an hour boundary, so recording is a lookup or two and no
+ * string is built per verification.
+ */
+interface PendingKey {
+  keyId: string;
+  orgId: string;
+  /** The latest use; 0 when nothing since the last flush used the key. */
+  lastUsed: number;
+  bucket: number;
+  counts: Map<string, number>;
+  earlier: Array<{ bucket: number; counts: Map<string, number> }> | null;
+}
+
+/**
  * Keeps verification bookkeeping off the hot path: last-used times and per-hour outcome counts gather in memory
  * and reach storage in batches, every flush interval and on shutdown. What storage cannot take because it is
  * unavailable stays in memory, merged with newer counts, and is written by a later flush, so an outage loses
- * nothing; memory is bounded by `maxPending` rows, past which new counts are dropped and the drop is logged.
- * A crash loses at most what was pending, never a key's state.
+ * nothing; memory is bounded by `maxPending` rows (one per key, hour and outcome), past which new counts are
+ * dropped and the drop is logged. A crash loses at most what was pending, never a key's state.
  */
 export class BufferedUsageRecorder implements UsageRecorder {
-  private lastUsed = new Map<string, number>();
-  private counts = new Map<string, UsageIncrement>();
+  private pending = new Map<string, PendingKey>();
+  private rows = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private dropped = 0;
@@ -29,20 +44,32 @@ export class BufferedUsageRecorder implements UsageRecorder {
   ) {}
 
   get pendingRows(): number {
-    return this.counts.size;
+    return this.rows;
   }
 
   record(keyId: string, orgId: string, code: string, now: number, used: boolean): void {
-    if (used) {
-      const previous = this.lastUsed.get(keyId);
-      if (previous === undefined ? this.lastUsed.size < this.maxPending : previous < now) this.lastUsed.set(keyId, now);
+    this.add(keyId, orgId, now - (now % HOUR), code, 1, used ? now : 0);
+  }
+
+  /** Adds `count` to one row and moves the key's last use forward; the one place the bound is applied. */
+  private add(keyId: string, orgId: string, bucket: number, code: string, count: number, usedAt: number): void {
+    let entry = this.pending.get(keyId);
+    if (entry === undefined) {
+      if (this.rows >= this.maxPending) {
+        this.dropped += count;
+        return;
+      }
+      entry = { keyId, orgId, lastUsed: 0, bucket, counts: new Map(), earlier: null };
+      this.pending.set(keyId, entry);
     }
-    const bucket = now - (now % HOUR);
-    const id = `${keyId}|${bucket}|${code}`;
-    const entry = this.counts.get(id);
-    if (entry) entry.count++;
-    else if (this.counts.size < this.maxPending) this.counts.set(id, { keyId, orgId, bucket, code, count: 1 });
-    else this.dropped++;
+    if (usedAt > entry.lastUsed) entry.lastUsed = usedAt;
+    const counts = bucket === entry.bucket ? entry.counts : countsOf(entry, bucket);
+    const previous = counts.get(code);
+    if (previous !== undefined) counts.set(code, previous + count);
+    else if (this.rows < this.maxPending) {
+      counts.set(code, count);
+      this.rows++;
+    } else this.dropped += count;
   }
 
   start(intervalMs: number): void {
@@ -53,7 +80,7 @@ export class BufferedUsageRecorder implements UsageRecorder {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flush();
-    if (this.counts.size > 0) this.log.warn({ rows: this.counts.size }, 'usage counts not written at shutdown: storage unavailable');
+    if (this.rows > 0) this.log.warn({ rows: this.rows }, 'usage counts not written at shutdown: storage unavailable');
   }
 
   /** Writes what has gathered, and what earlier flushes could not write. */
@@ -63,12 +90,11 @@ export class BufferedUsageRecorder implements UsageRecorder {
       this.log.warn({ dropped: this.dropped, max: this.maxPending }, 'usage counts dropped: too many pending while storage is unavailable (LATCHKEY_USAGE_BUFFER_MAX)');
       this.dropped = 0;
     }
-    if (this.lastUsed.size === 0 && this.counts.size === 0) return;
-    const lastUsed = this.lastUsed;
-    const counts = [...this.counts.values()];
-    this.lastUsed = new Map();
-    this.counts = new Map();
-    this.flushing = this.write(lastUsed, counts);
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.rows = 0;
+    this.flushing = this.write(batch);
     try {
       await this.flushing;
     } finally {
@@ -76,8 +102,15 @@ export class BufferedUsageRecorder implements UsageRecorder {
     }
   }
 
-  private async write(lastUsed: Map<string, number>, counts: UsageIncrement[]): Promise<void> {
-    const times = [...lastUsed].map(([keyId, at]) => ({ keyId, at }));
+  private async write(batch: readonly PendingKey[]): Promise<void> {
+    const times: LastUse[] = [];
+    const counts: UsageIncrement[] = [];
+    for (const entry of batch) {
+      if (entry.lastUsed > 0) times.push({ keyId: entry.keyId, at: entry.lastUsed });
+      for (const { bucket, counts: byCode } of hoursOf(entry)) {
+        for (const [code, count] of byCode) counts.push({ keyId: entry.keyId, orgId: entry.orgId, bucket, code, count });
+      }
+    }
     let fault: unknown;
     try {
       await this.writeBoth(times, counts);
@@ -85,13 +118,12 @@ export class BufferedUsageRecorder implements UsageRecorder {
       if (isStorageUnavailable(error)) {
         // Last-used times only ever move forward in storage, and the counts were written whole or not at all,
         // so writing both again later is harmless.
-        this.keepLastUsed(lastUsed);
-        this.keepCounts(counts);
+        this.keep(batch);
         fault = error;
       } else this.log.error({ err: error, rows: counts.length, keys: times.length }, 'usage counts and last-used times dropped: they could not be written');
     }
     if (fault !== undefined && !this.failing) {
-      this.log.warn({ err: fault, rows: this.counts.size }, 'usage counts kept in memory until storage answers again');
+      this.log.warn({ err: fault, rows: this.rows }, 'usage counts kept in memory until storage answers again');
     } else if (fault === undefined && this.failing) {
       this.log.warn({ rows: counts.length }, 'usage counts kept during the storage outage are written');
     }
@@ -116,20 +148,36 @@ export class BufferedUsageRecorder implements UsageRecorder {
     }
   }
 
-  private keepLastUsed(failed: Map<string, number>): void {
-    for (const [keyId, at] of failed) {
-      const newer = this.lastUsed.get(keyId);
-      if (newer === undefined ? this.lastUsed.size < this.maxPending : newer < at) this.lastUsed.set(keyId, at);
+  /** Puts a batch that could not be written back beside what gathered meanwhile. */
+  private keep(batch: readonly PendingKey[]): void {
+    for (const entry of batch) {
+      let first = true;
+      for (const { bucket, counts } of hoursOf(entry)) {
+        for (const [code, count] of counts) {
+          this.add(entry.keyId, entry.orgId, bucket, code, count, first ? entry.lastUsed : 0);
+          first = false;
+        }
+      }
     }
   }
+}
 
-  private keepCounts(failed: readonly UsageIncrement[]): void {
-    for (const row of failed) {
-      const id = `${row.keyId}|${row.bucket}|${row.code}`;
-      const newer = this.counts.get(id);
-      if (newer) newer.count += row.count;
-      else if (this.counts.size < this.maxPending) this.counts.set(id, row);
-      else this.dropped += row.count;
-    }
+function countsOf(entry: PendingKey, bucket: number): Map<string, number> {
+  entry.earlier ??= [];
+  const found = entry.earlier.find((hour) => hour.bucket === bucket);
+  if (found) return found.counts;
+  if (bucket > entry.bucket) {
+    // A new hour: the one that ended joins the earlier ones.
+    entry.earlier.push({ bucket: entry.bucket, counts: entry.counts });
+    entry.bucket = bucket;
+    entry.counts = new Map();
+    return entry.counts;
   }
+  const older = { bucket, counts: new Map<string, number>() };
+  entry.earlier.push(older);
+  return older.counts;
+}
+
+function hoursOf(entry: PendingKey): Array<{ bucket: number; counts: Map<string, number> }> {
+  return entry.earlier ? [...entry.earlier, { bucket: entry.bucket, counts: entry.counts }] : [{ bucket: entry.bucket, counts: entry.counts }];
 }

@@ -1,4 +1,4 @@
-import type { Dialect, RawBuilder } from 'kysely';
+import type { Dialect, Kysely, RawBuilder } from 'kysely';
 
 /** Everything that differs between the databases, in one place; nothing outside dialect/ asks which one it is. */
 export interface DialectAdapter {
@@ -37,6 +37,15 @@ export interface DialectAdapter {
 
 export interface MigrationContext {
   bytewiseCollation: string | null;
+  /**
+   * Drops the foreign keys `table` holds, where checking them costs more than they protect, or does nothing.
+   * On PostgreSQL a foreign-key check locks the referenced row (FOR KEY SHARE), so a flush of 100,000 usage rows
+   * wrote a lock into 100,000 key rows; SQLite checks with one index probe and no lock (and could drop one only by
+   * rebuilding the table).
+   */
+  dropForeignKeys(db: Kysely<any>, table: string): Promise<void>;
+  /** Puts back what `dropForeignKeys` dropped (a migration's down). */
+  addForeignKey(db: Kysely<any>, table: string, column: string, references: string): Promise<void>;
 }
 
 export interface StorageFeatures {
@@ -62,6 +71,13 @@ export interface StorageFeatures {
    * a database do not wake each other); null where there is none (SQLite: one process).
    */
   notifyChannel: string | null;
+  /**
+   * A lock held to the end of the current transaction that orders usage writes against key deletion, where usage
+   * tables hold no foreign key (see MigrationContext.dropForeignKeys): a flush takes it shared, so flushes of many
+   * instances run together, and deleting keys takes it exclusive, so it never runs beside a flush that could still
+   * write rows for the keys it deletes. Null where transactions already run one at a time (SQLite).
+   */
+  usageLock: ((mode: 'shared' | 'exclusive') => RawBuilder<unknown>) | null;
 }
 
 export interface RowSetColumn {

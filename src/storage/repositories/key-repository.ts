@@ -373,7 +373,13 @@ export class KeyRepository {
     }
   }
 
+  /**
+   * Usage rows have no foreign key on PostgreSQL (m009), so they are deleted here, under the usage lock taken
+   * exclusive: a flush that already joined these keys commits first, and a later one no longer finds them. Run it
+   * in a transaction.
+   */
   async deleteMany(orgId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0 && this.features.usageLock) await this.features.usageLock('exclusive').execute(this.db);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       // Children first: SQLite enforces the foreign keys too, and explicit deletes do not rely on cascades.

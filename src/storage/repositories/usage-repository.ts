@@ -38,8 +38,12 @@ const LAST_USE_COLUMNS: readonly RowSetColumn[] = [
  * Sorted before writing, so concurrent flushes of many instances over the same keys take their row locks in one
  * order and cannot deadlock each other; within one flush each row's key is unique, so the order is total.
  */
-function byKey<T extends { keyId: string }>(rows: readonly T[], tail: (row: T) => string = () => ''): T[] {
-  return [...rows].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : tail(a) < tail(b) ? -1 : tail(a) > tail(b) ? 1 : 0));
+function byKey<T extends { keyId: string; bucket?: number; code?: string }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => {
+    if (a.keyId !== b.keyId) return a.keyId < b.keyId ? -1 : 1;
+    if (a.bucket !== b.bucket) return (a.bucket ?? 0) - (b.bucket ?? 0);
+    return a.code === b.code ? 0 : (a.code ?? '') < (b.code ?? '') ? -1 : 1;
+  });
 }
 
 export class UsageRepository {
@@ -59,12 +63,14 @@ export class UsageRepository {
    * Adds counts gathered in memory, one set-based upsert per chunk. Counts are added to what is stored, never
    * replace it, so instances flushing into the same rows each add their own. They are joined to the keys that
    * still exist, so counts of keys deleted meanwhile are left out by the same statement that writes the others
-   * (`where true` keeps SQLite's parser from reading the upsert's ON as the join's). Run it in a transaction: the
+   * (`where true` keeps SQLite's parser from reading the upsert's ON as the join's); the usage lock keeps a
+   * deletion from removing a key between that join and the commit. Run it in a transaction: the
    * batch is then written whole or not at all, so a caller that meets a fault can write it again later without
    * counting anything twice.
    */
   async add(increments: readonly UsageIncrement[]): Promise<void> {
-    const sorted = byKey(increments, (row) => `${row.bucket}|${row.code}`);
+    await this.holdUsageLock();
+    const sorted = byKey(increments);
     for (const chunk of this.chunks(sorted)) {
       const rows = this.features.rowSet(
         USAGE_COLUMNS,
@@ -86,6 +92,7 @@ export class UsageRepository {
    * retried after an outage) leaves a later time in place. Keys deleted meanwhile are left out by the join.
    */
   async recordLastUsed(entries: readonly LastUse[]): Promise<void> {
+    await this.holdUsageLock();
     for (const chunk of this.chunks(byKey(entries))) {
       const rows = this.features.rowSet(
         LAST_USE_COLUMNS,
@@ -101,6 +108,11 @@ export class UsageRepository {
         where key_last_used.last_used_at < excluded.last_used_at
       `.execute(this.db);
     }
+  }
+
+  /** Usage writes run beside each other but never beside a key deletion (StorageFeatures.usageLock). */
+  private async holdUsageLock(): Promise<void> {
+    if (this.features.usageLock) await this.features.usageLock('shared').execute(this.db);
   }
 
   async series(orgId: string, keyId: string, since: number): Promise<UsagePoint[]> {

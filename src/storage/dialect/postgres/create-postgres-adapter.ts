@@ -1,7 +1,8 @@
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { type PostgresPool, type PostgresPoolClient, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import { DEFAULT_STORAGE_TIMEOUTS, type StorageTimeouts } from '../../storage-timeouts.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
+import { postgresForeignKeys } from './postgres-foreign-keys.js';
 import { postgresRowSet } from './postgres-row-set.js';
 import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
 
@@ -107,12 +108,18 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     },
     // Name search is a range scan, which matches prefixes only under byte order; the database default may be a
     // linguistic collation (en_US.UTF-8), so the searched column uses "C".
-    migrationContext: { bytewiseCollation: '"C"' },
+    migrationContext: { bytewiseCollation: '"C"', ...postgresForeignKeys },
     // Autovacuum keeps PostgreSQL's statistics.
     maintenanceSql: null,
     // Few statements per flush (the server works on them in its own process, off our event loop), each short enough
     // to stay far inside the statement timeout on a loaded host: a flush that timed out would be retried whole.
-    features: { rowLocks: true, rowSet: postgresRowSet, rowSetChunk: 20_000, notifyChannel: notifyChannelFor(schema) },
+    features: {
+      rowLocks: true,
+      rowSet: postgresRowSet,
+      rowSetChunk: 20_000,
+      notifyChannel: notifyChannelFor(schema),
+      usageLock: usageLockFor(schema),
+    },
     isUniqueViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === '23505';
     },
@@ -121,6 +128,12 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
       return (error as { code?: unknown } | null)?.code === '23503';
     },
   };
+}
+
+/** One advisory lock per schema (hashtext of its name), so schemas sharing a database never wait for each other. */
+function usageLockFor(schema: string): (mode: 'shared' | 'exclusive') => RawBuilder<unknown> {
+  const name = `latchkey_usage_${schema}`;
+  return (mode) => (mode === 'shared' ? sql`select pg_advisory_xact_lock_shared(hashtext(${name}))` : sql`select pg_advisory_xact_lock(hashtext(${name}))`);
 }
 
 /** A channel is an identifier: at most 63 bytes, folded to lower case; the schema keeps schemas apart. */

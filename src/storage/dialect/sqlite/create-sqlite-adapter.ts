@@ -56,11 +56,12 @@ export function createSqliteAdapter(filename: string, timeouts: Partial<StorageT
     dialect: new SqliteDialect({ database }),
     pingSql: 'select 1',
     // BINARY, SQLite's default, already compares bytes.
-    migrationContext: { bytewiseCollation: null },
+    // Its foreign-key checks take no locks; dropping one would mean rebuilding the table.
+    migrationContext: { bytewiseCollation: null, dropForeignKeys: async () => {}, addForeignKey: async () => {} },
     maintenanceSql: 'pragma optimize',
     // One connection serialises every transaction, so there is nothing to lock (and FOR UPDATE is a syntax error).
     // A set-based write runs on the thread every request shares: 5,000 rows keep each statement to milliseconds.
-    features: { rowLocks: false, rowSet: sqliteRowSet, rowSetChunk: 5_000, notifyChannel: null },
+    features: { rowLocks: false, rowSet: sqliteRowSet, rowSetChunk: 5_000, notifyChannel: null, usageLock: null },
     isForeignKeyViolation(error: unknown): boolean {
       return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
     },
