@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,12 +117,20 @@ async function checkAnswers(mode: ServerMode, ready: ServerReady): Promise<void>
   }
 }
 
+/** The compiled server the Latchkey child runs (http-server-child.ts), built from the sources being measured. */
+function buildServer(): void {
+  const root = new URL('..', import.meta.url).pathname;
+  const built = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bench: building the server (tsc -p tsconfig.build.json) failed');
+}
+
 /**
  * The same load against the floor, the minimal verify server and Latchkey, one server at a time so they never
  * compete for a core. A short unmeasured run first lets the JIT settle; checking every key beforehand fills
  * Latchkey's verification cache.
  */
 export async function benchHttp(o: { connections: number; durationSeconds: number; warmupSeconds: number; pipelining: number }): Promise<HttpBenchResult> {
+  if (process.env.BENCH_FROM_SOURCE !== '1') buildServer();
   const runs: Record<ServerMode, HttpRun> = {} as never;
   const logDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-log-'));
   const logFile = join(logDir, 'latchkey.log');

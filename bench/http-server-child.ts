@@ -3,11 +3,18 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load-config.js';
-import { DEFAULT_TOKEN_FORMAT, generateToken } from '../src/domain/token-format.js';
-import { buildApp } from '../src/server/build-app.js';
-import { createLatchkey } from '../src/services/create-latchkey.js';
-import { openStorage } from '../src/storage/open-storage.js';
+
+/**
+ * Latchkey as production runs it: the compiled build in dist/ (http-bench.ts builds it first), not the sources
+ * through tsx, whose transform (esbuild's keepNames wraps every function it defines with a naming call) cost
+ * about a quarter of a verification's CPU. BENCH_FROM_SOURCE=1 measures the sources instead.
+ */
+const code = process.env.BENCH_FROM_SOURCE === '1' ? '../src' : '../dist';
+const { loadConfig } = (await import(`${code}/config/load-config.js`)) as typeof import('../src/config/load-config.js');
+const { DEFAULT_TOKEN_FORMAT, generateToken } = (await import(`${code}/domain/token-format.js`)) as typeof import('../src/domain/token-format.js');
+const { buildApp } = (await import(`${code}/server/build-app.js`)) as typeof import('../src/server/build-app.js');
+const { createLatchkey } = (await import(`${code}/services/create-latchkey.js`)) as typeof import('../src/services/create-latchkey.js');
+const { openStorage } = (await import(`${code}/storage/open-storage.js`)) as typeof import('../src/storage/open-storage.js');
 
 /**
  * A server for the HTTP benchmark, in its own process so the load generator never shares its event loop.
