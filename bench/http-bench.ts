@@ -25,6 +25,8 @@ export interface HttpBenchResult {
   rotatedKeys: number;
   bare: HttpRun;
   minimal: HttpRun;
+  /** The minimal server plus caller authentication and a request line: the unavoidable work (http-server-child.ts). */
+  floor: HttpRun;
   latchkey: HttpRun;
   /** Latchkey's req/s over the bare server's (goal >= 0.8). */
   ratio: number;
@@ -32,6 +34,10 @@ export interface HttpBenchResult {
   cpuRatio: number;
   /** Latchkey's server CPU per request over the minimal verify server's (goal <= 1.25). */
   cpuVsMinimal: number;
+  /** Latchkey's server CPU per request over the floor server's: what Latchkey's own code adds. */
+  cpuVsFloor: number;
+  /** The floor server's CPU per request over the minimal one's: what the unavoidable extra work costs. */
+  floorVsMinimal: number;
   /** Latchkey's req/s over the minimal verify server's. */
   ratioVsMinimal: number;
   /** Bytes Latchkey logged per request at the default level, so a run that logged nothing is visible. */
@@ -125,7 +131,7 @@ function buildServer(): void {
 }
 
 /**
- * The same load against the floor, the minimal verify server and Latchkey, one server at a time so they never
+ * The same load against the bare server, the minimal verify server, the floor server and Latchkey, one server at a time so they never
  * compete for a core. A short unmeasured run first lets the JIT settle; checking every key beforehand fills
  * Latchkey's verification cache.
  */
@@ -137,9 +143,9 @@ export async function benchHttp(o: { connections: number; durationSeconds: numbe
   let logBytes = 0;
   let rotatedKeys = 0;
   try {
-    for (const mode of ['bare', 'minimal', 'latchkey'] as const) {
+    for (const mode of ['bare', 'minimal', 'floor', 'latchkey'] as const) {
       const fd = openSync(logFile, 'w');
-      const server = await startServer(mode, mode === 'latchkey' ? fd : 'inherit');
+      const server = await startServer(mode, mode === 'latchkey' || mode === 'floor' ? fd : 'inherit');
       try {
         rotatedKeys = server.ready.verifyKeys.length;
         await checkAnswers(mode, server.ready);
@@ -162,10 +168,13 @@ export async function benchHttp(o: { connections: number; durationSeconds: numbe
     rotatedKeys,
     bare: runs.bare,
     minimal: runs.minimal,
+    floor: runs.floor,
     latchkey: runs.latchkey,
     ratio: round(runs.latchkey.requestsPerSecond / runs.bare.requestsPerSecond, 3),
     cpuRatio: round(runs.bare.serverCpuMicrosPerRequest / runs.latchkey.serverCpuMicrosPerRequest, 3),
     cpuVsMinimal: round(runs.latchkey.serverCpuMicrosPerRequest / runs.minimal.serverCpuMicrosPerRequest, 3),
+    cpuVsFloor: round(runs.latchkey.serverCpuMicrosPerRequest / runs.floor.serverCpuMicrosPerRequest, 3),
+    floorVsMinimal: round(runs.floor.serverCpuMicrosPerRequest / runs.minimal.serverCpuMicrosPerRequest, 3),
     ratioVsMinimal: round(runs.latchkey.requestsPerSecond / runs.minimal.requestsPerSecond, 3),
     latchkeyLogBytesPerRequest: round(logBytes / Math.max(1, runs.latchkey.requests), 1),
   };

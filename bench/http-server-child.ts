@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +19,8 @@ const { openStorage } = (await import(`${code}/storage/open-storage.js`)) as typ
 /**
  * A server for the HTTP benchmark, in its own process so the load generator never shares its event loop.
  * `bare` is the floor: node:http answering one fixed JSON body. `minimal` is the least a verification server can
- * do: read the body, JSON.parse it, SHA-256 the key, look the digest up in a Map, answer JSON. `latchkey` is the
+ * do: read the body, JSON.parse it, SHA-256 the key, look the digest up in a Map, answer JSON. `floor` adds what
+ * Latchkey may not drop (see floor() below). `latchkey` is the
  * real app on SQLite, started as main.ts starts it, logging at the default level to its stdout (which the parent
  * points at a file, as production does). Each tells the parent its port, a caller key and the keys to verify.
  */
@@ -29,7 +30,7 @@ export interface ServerReady {
   verifyKeys: string[];
 }
 
-export type ServerMode = 'bare' | 'minimal' | 'latchkey';
+export type ServerMode = 'bare' | 'minimal' | 'floor' | 'latchkey';
 
 const KEYS = Number(process.env.BENCH_HTTP_KEYS ?? 1000);
 const FIXED = JSON.stringify({ valid: true, code: 'VALID', keyId: 'key_00000000000000000000', permissions: ['orders:read'] });
@@ -101,8 +102,58 @@ async function latchkey(): Promise<ServerReady> {
   return { port: portOf(app.server), callerKey: setup.ownerKey.secret, verifyKeys };
 }
 
+/**
+ * `floor` is the least a verification server can do that keeps what Latchkey must keep on every call (issue 8):
+ * the minimal server plus the caller's authentication (its header, a SHA-256 and a Map lookup, a permission
+ * check), a tenant check, the answer with the same fields as Latchkey's, a request id, and one request line a
+ * request, gathered and written in 4 KB blocks. What separates Latchkey from it is Latchkey's own code.
+ */
+async function floor(): Promise<ServerReady> {
+  const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+  const keys = Array.from({ length: KEYS }, () => generateToken(DEFAULT_TOKEN_FORMAT, 'live'));
+  const callerKey = generateToken(DEFAULT_TOKEN_FORMAT, 'live');
+  const callers = new Map([[digest(callerKey), { id: 'key_caller0000000000000', orgId: 'org_000000000000000000', permissions: new Set(['latchkey:keys:verify']) }]]);
+  const stored = new Map(keys.map((key, i) => [digest(key), { id: `key_${String(i).padStart(20, '0')}`, orgId: 'org_000000000000000000', ownerUserId: null, tokenType: 'live', name: `verified-${i}`, permissions: ['latchkey:keys:read'], projectIds: null, metadata: {}, expiresAt: null, revokedAt: null, disabled: false }]));
+  let lines: string[] = [];
+  let size = 0;
+  const flush = () => { if (lines.length) { writeSync(1, lines.join('')); lines = []; size = 0; } };
+  setInterval(flush, 100).unref();
+  let n = 0;
+  const pid = process.pid;
+  const server = createServer((request, response) => {
+    const started = process.hrtime.bigint();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const auth = request.headers.authorization;
+      const caller = auth && auth.startsWith('Bearer ') ? callers.get(digest(auth.slice(7))) : undefined;
+      let status = 200;
+      let payload: unknown;
+      if (!caller || !caller.permissions.has('latchkey:keys:verify')) { status = 401; payload = { error: 'unauthorized' }; }
+      else {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { key?: unknown };
+        const k = typeof body.key === 'string' ? stored.get(digest(body.key)) : undefined;
+        payload = k && k.orgId === caller.orgId && !k.revokedAt && !k.disabled
+          ? { valid: true, code: 'VALID', keyId: k.id, orgId: k.orgId, ownerUserId: k.ownerUserId, environment: k.tokenType, name: k.name, permissions: k.permissions, projectIds: k.projectIds, metadata: k.metadata, expiresAt: k.expiresAt, rateLimit: null, credits: null }
+          : { valid: false, code: 'NOT_FOUND' };
+      }
+      const text = JSON.stringify(payload);
+      const id = `req-${++n}`;
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-request-id': id });
+      response.end(text);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = `{"level":30,"time":${Date.now()},"pid":${pid},"hostname":"h","reqId":"${id}","req":{"method":"POST","path":${JSON.stringify(request.url)},"ip":${JSON.stringify(request.socket.remoteAddress)}},"res":{"statusCode":${status}},"responseTime":${ms},"credential":{"kind":"org_key","keyId":"${caller?.id}"},"msg":"request completed"}\n`;
+      lines.push(line);
+      size += line.length;
+      if (size >= 4096) flush();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: portOf(server), callerKey, verifyKeys: keys };
+}
+
 const mode = process.argv[2] as ServerMode;
-const ready = mode === 'bare' ? await bare() : mode === 'minimal' ? await minimal() : await latchkey();
+const ready = mode === 'bare' ? await bare() : mode === 'minimal' ? await minimal() : mode === 'floor' ? await floor() : await latchkey();
 process.send?.(ready);
 // The parent asks for CPU time around the measured run: CPU per request does not depend on how busy the machine was.
 process.on('message', () => process.send?.(process.cpuUsage()));

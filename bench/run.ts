@@ -97,7 +97,7 @@ let http: HttpBenchResult | null = null;
 if (only === '' || only === 'http') {
   log(`[2/3] HTTP verification, warm cache: ${settings.connections} connections, ${settings.durationSeconds} s, pipelining ${settings.pipelining}`);
   http = await benchHttp(settings);
-  for (const run of [http.bare, http.minimal, http.latchkey]) {
+  for (const run of [http.bare, http.minimal, http.floor, http.latchkey]) {
     if (run.non2xx > 0 || run.errors > 0) throw new Error(`HTTP run had ${run.non2xx} non-2xx responses and ${run.errors} errors; the numbers would be meaningless`);
   }
 }
@@ -179,12 +179,14 @@ if (http) {
   for (const [label, run] of [
     ['bare node:http', http.bare],
     ['minimal verify server', http.minimal],
+    ['floor (+ caller auth, log)', http.floor],
     ['latchkey (log level info)', http.latchkey],
   ] as const) {
     log(`  ${pad(label, 27)}${run.requestsPerSecond.toFixed(0).padStart(7)} req/s  ${run.serverCpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req  p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms`);
   }
   log(`  req/s: latchkey/bare ${http.ratio.toFixed(3)}, latchkey/minimal ${http.ratioVsMinimal.toFixed(3)}`);
-  log(`  server CPU/req: latchkey/minimal ${http.cpuVsMinimal.toFixed(3)}, latchkey/bare ${(1 / http.cpuRatio).toFixed(3)}`);
+  log(`  server CPU/req: latchkey/minimal ${http.cpuVsMinimal.toFixed(3)}, latchkey/bare ${(1 / http.cpuRatio).toFixed(3)}, latchkey/floor ${http.cpuVsFloor.toFixed(3)}, floor/minimal ${http.floorVsMinimal.toFixed(3)}`);
+  log(`  req/s: floor/bare ${(http.floor.requestsPerSecond / http.bare.requestsPerSecond).toFixed(3)}`);
   log(`  latchkey logged ${http.latchkeyLogBytesPerRequest} bytes per request`);
 }
 for (const s of storage) {

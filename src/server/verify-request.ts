@@ -7,10 +7,16 @@ import { VERIFY_PERMISSION } from '../domain/verify-permission.js';
 import { verifyView } from './presenters/verify-view.js';
 import type { VerifyBody } from './schemas/key-schemas.js';
 
-/** One verification request, from a validated body to the answer; shared by the route and the fast path. */
-export async function verifyRequest(lk: Latchkey, principal: Principal, body: Static<typeof VerifyBody>) {
+type VerifyAnswer = ReturnType<typeof verifyView>;
+
+/**
+ * One verification request, from a validated body to the answer; shared by the route and the fast path. The
+ * answer is returned as a value when the service can give it without waiting (a cached key, nothing to spend),
+ * so the fast path answers in the same turn; otherwise as a promise. Errors are thrown either way.
+ */
+export function verifyRequest(lk: Latchkey, principal: Principal, body: Static<typeof VerifyBody>): VerifyAnswer | Promise<VerifyAnswer> {
   requirePermission(principal, VERIFY_PERMISSION);
   const query = body.permissions === undefined ? null : parsePermissionQuery(body.permissions);
-  const result = await lk.verify.verify(principal, { key: body.key, query, projectId: body.projectId ?? null, ip: body.ip ?? null });
-  return verifyView(result);
+  const result = lk.verify.verify(principal, { key: body.key, query, projectId: body.projectId ?? null, ip: body.ip ?? null });
+  return result instanceof Promise ? result.then(verifyView) : verifyView(result);
 }

@@ -39,17 +39,27 @@ export class VerifyService {
     private readonly resolver: CredentialResolver,
   ) {}
 
-  async verify(caller: Principal, input: VerifyInput): Promise<VerifyResult> {
+  /**
+   * A value when the answer needs no wait (the key is cached and nothing is spent in storage), else a promise:
+   * the hot path then answers in the turn that read the request. Either way, errors are thrown, not returned.
+   */
+  verify(caller: Principal, input: VerifyInput): VerifyResult | Promise<VerifyResult> {
     const now = this.ctx.now();
     // From the cache without a promise when it can answer; storage only for what it cannot.
     const known = this.resolver.resolveKnown(input.key);
-    const resolved = known === undefined ? await this.resolver.resolve(input.key) : known;
+    if (known === undefined) return this.resolver.resolve(input.key).then((resolved) => this.decide(caller, input, resolved, now));
+    return this.decide(caller, input, known, now);
+  }
+
+  private decide(caller: Principal, input: VerifyInput, resolved: ResolvedKey | null, now: number): VerifyResult | Promise<VerifyResult> {
     if (!resolved || resolved.key.orgId !== caller.orgId || !visibleTo(caller, resolved.key)) return notFound();
-    let result = this.refusal(resolved, input, now);
-    if (!result) {
-      const spent = this.spend(resolved, now);
-      result = spent instanceof Promise ? await spent : spent;
-    }
+    const refused = this.refusal(resolved, input, now);
+    if (refused) return this.counted(resolved, refused, now);
+    const spent = this.spend(resolved, now);
+    return spent instanceof Promise ? spent.then((result) => this.counted(resolved, result, now)) : this.counted(resolved, spent, now);
+  }
+
+  private counted(resolved: ResolvedKey, result: VerifyResult, now: number): VerifyResult {
     // A personal token whose user has left answers NOT_FOUND like any unknown token, and is not counted as used.
     if (result.key) this.ctx.usage.record(resolved.key.id, resolved.key.orgId, result.code, now, result.valid);
     return result;

@@ -28,11 +28,11 @@ const STATE = Symbol('latchkey.edgeRequest');
 type Tagged = IncomingMessage & { [STATE]?: EdgeRequest };
 
 export function credentialRef(principal: Principal): CredentialRef {
-  return {
-    kind: principal.kind,
-    ...(principal.keyId ? { keyId: principal.keyId } : {}),
-    ...(principal.userId ? { userId: principal.userId } : {}),
-  };
+  // Assigned, not spread: an object literal with spreads takes V8's slow path on every request.
+  const ref: CredentialRef = { kind: principal.kind };
+  if (principal.keyId) ref.keyId = principal.keyId;
+  if (principal.userId) ref.userId = principal.userId;
+  return ref;
 }
 
 export interface Edge {
