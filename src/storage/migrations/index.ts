@@ -7,6 +7,7 @@ import * as m004 from './m004-instances.js';
 import * as m005 from './m005-key-last-used.js';
 import * as m006 from './m006-invalidation-log.js';
 import * as m007 from './m007-oauth.js';
+import * as m008 from './m008-oauth-signing-keys.js';
 
 /**
  * Listed explicitly rather than read from disk, so the compiled build and the test runner see the same set. Each
@@ -23,6 +24,7 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
         m005_key_last_used: { up: (db) => m005.up(db), down: m005.down },
         m006_invalidation_log: { up: (db) => m006.up(db), down: m006.down },
         m007_oauth: { up: (db) => m007.up(db), down: m007.down },
+        m008_oauth_signing_keys: { up: (db) => m008.up(db), down: m008.down },
       };
     },
   };
