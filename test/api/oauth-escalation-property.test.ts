@@ -25,7 +25,7 @@ const PROBES = POOL.filter((p) => p !== '*');
 
 const scenario = fc.record({
   role: fc.constantFrom<Role>(...ROLES),
-  allowed: fc.subarray([...POOL], { minLength: 1 }),
+  allowed: fc.subarray<string>([...POOL], { minLength: 1 }),
   pick: fc.array(fc.nat(), { maxLength: 4 }),
   later: fc.array(fc.constantFrom<Role>(...ROLES), { minLength: 1, maxLength: 2 }),
   format: fc.constantFrom('opaque', 'jwt'),
