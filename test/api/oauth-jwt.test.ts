@@ -109,6 +109,11 @@ for (const database of TEST_DATABASES) {
         assert.equal((await verify(bad, 'latchkey:projects:read')).json().code, 'NOT_FOUND');
       }
 
+      // In a URL it is refused like any token (and cut from the request line, test/security/secret-canary).
+      const inPath = await h.call('GET', `/v1/projects/${tokens.access_token}`, h.ownerKey);
+      assert.equal(inPath.statusCode, 400, inPath.body);
+      assert.equal(inPath.json().error.code, 'CREDENTIAL_IN_QUERY');
+
       // Revocation ends it for Latchkey at once; offline verification cannot know (docs/oauth.md's trade-off).
       await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, tokens.access_token, insecure));
       assert.equal((await fetch(`${base}/v1/projects`, { headers: bearer })).status, 401);
