@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLatchkey } from '../../src/services/create-latchkey.js';
@@ -146,7 +146,6 @@ for (const database of TEST_DATABASES) {
       const registered = await registerApp(h, { accessTokenFormat: 'jwt' });
       const token = (await jwtToken(h, registered.clientId, registered.clientSecret!)).access_token;
       const keys = await jwks(h);
-      const { createLocalJWKSet } = await import('jose');
       const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys as never }), { issuer: 'https://auth.acme.test', audience: 'https://api.acme.test', currentDate: new Date(h.clock.now()) });
       assert.equal(payload.aud, 'https://api.acme.test');
     });
@@ -162,7 +161,6 @@ for (const database of TEST_DATABASES) {
       assert.deepEqual((await jwks(h)).map((k) => k.kid).sort(), [oldKid, newKid].sort(), 'both published');
       const second = (await jwtToken(h, registered.clientId, registered.clientSecret!)).access_token;
       assert.equal(decodeProtectedHeader(second).kid, newKid);
-      const { createLocalJWKSet } = await import('jose');
       const set = createLocalJWKSet({ keys: (await jwks(h)) as never });
       for (const token of [first, second]) await jwtVerify(token, set, { currentDate: new Date(h.clock.now()) });
       // Latchkey still accepts the token signed with the retired key while it lives.
@@ -252,7 +250,6 @@ for (const database of TEST_DATABASES) {
       const registered = await registerApp(h, { accessTokenFormat: 'jwt' });
       const refused = await formPost(h, '/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(registered.clientId, registered.clientSecret!) });
       assert.equal(refused.json().error, 'unauthorized_client');
-      void exportJWK;
     });
   });
 }
