@@ -44,7 +44,7 @@ export interface HttpBenchResult {
   latchkeyLogBytesPerRequest: number;
 }
 
-interface Server {
+export interface Server {
   ready: ServerReady;
   cpuMicros: () => Promise<number>;
   stop: () => Promise<void>;
@@ -56,7 +56,7 @@ function execArgvFor(mode: ServerMode): string[] {
   return ['--import', 'tsx', ...(mode === 'latchkey' && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
 }
 
-async function startServer(mode: ServerMode, stdout: number | 'inherit'): Promise<Server> {
+export async function startServer(mode: ServerMode, stdout: number | 'inherit' | 'ignore'): Promise<Server> {
   const child = fork(new URL('./http-server-child.ts', import.meta.url).pathname, [mode], { execArgv: execArgvFor(mode), stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const ready = await new Promise<ServerReady>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ServerReady));

@@ -28,9 +28,12 @@ export interface ServerReady {
   port: number;
   callerKey: string;
   verifyKeys: string[];
+  /** `oauth` mode: OAuth access tokens (client credentials) to verify beside the keys, and the credential itself. */
+  oauthTokens?: string[];
+  client?: { clientId: string; clientSecret: string };
 }
 
-export type ServerMode = 'bare' | 'minimal' | 'floor' | 'latchkey';
+export type ServerMode = 'bare' | 'minimal' | 'floor' | 'latchkey' | 'oauth';
 
 const KEYS = Number(process.env.BENCH_HTTP_KEYS ?? 1000);
 const FIXED = JSON.stringify({ valid: true, code: 'VALID', keyId: 'key_00000000000000000000', permissions: ['orders:read'] });
@@ -81,7 +84,7 @@ async function minimal(): Promise<ServerReady> {
   return { port: portOf(server), callerKey: '', verifyKeys: keys };
 }
 
-async function latchkey(): Promise<ServerReady> {
+async function latchkey(withOAuth = false): Promise<ServerReady> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-http-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   // The default log level (info), as production runs; only the API rate limit is off, the load is one caller.
@@ -99,7 +102,12 @@ async function latchkey(): Promise<ServerReady> {
     verifyKeys.push(created.secret);
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { port: portOf(app.server), callerKey: setup.ownerKey.secret, verifyKeys };
+  if (!withOAuth) return { port: portOf(app.server), callerKey: setup.ownerKey.secret, verifyKeys };
+  // The owner's per-user client credential (seed 003): as many access tokens as keys, issued as the endpoint does.
+  const credential = await lk.oauth.createUserCredential(caller, setup.userId, { ip: null, requestId: null });
+  const oauthTokens: string[] = [];
+  for (let i = 0; i < KEYS; i++) oauthTokens.push((await lk.oauth.clientCredentials(credential.app, {})).access_token);
+  return { port: portOf(app.server), callerKey: setup.ownerKey.secret, verifyKeys, oauthTokens, client: { clientId: credential.app.clientId, clientSecret: credential.clientSecret } };
 }
 
 /**
@@ -153,7 +161,8 @@ async function floor(): Promise<ServerReady> {
 }
 
 const mode = process.argv[2] as ServerMode;
-const ready = mode === 'bare' ? await bare() : mode === 'minimal' ? await minimal() : mode === 'floor' ? await floor() : await latchkey();
+const ready =
+  mode === 'bare' ? await bare() : mode === 'minimal' ? await minimal() : mode === 'floor' ? await floor() : await latchkey(mode === 'oauth');
 process.send?.(ready);
 // The parent asks for CPU time around the measured run: CPU per request does not depend on how busy the machine was.
 process.on('message', () => process.send?.(process.cpuUsage()));

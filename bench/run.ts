@@ -3,6 +3,7 @@ import pg from 'pg';
 import { benchHash, type HashBenchResult } from './hash-bench.js';
 import { benchHttp, type HttpBenchResult } from './http-bench.js';
 import { type MachineInfo, machineInfo, revision } from './machine-info.js';
+import { benchOAuth, type OAuthBenchResult } from './oauth-bench.js';
 import { benchPropagation, type PropagationBenchResult } from './propagation-bench.js';
 import { type BenchDatabase, benchFlush, benchStorage, type FlushBenchResult, type StorageBenchResult } from './storage-bench.js';
 
@@ -14,6 +15,7 @@ import { type BenchDatabase, benchFlush, benchStorage, type FlushBenchResult, ty
  * BENCH_ONLY=propagation times invalidation across three real processes (BENCH_REVOCATIONS, BENCH_REDIS_URL);
  * BENCH_ONLY=http or BENCH_ONLY=storage runs one part (the hash baseline always runs); BENCH_ONLY=flush times
  * only the usage flush of 100,000 keys on each database;
+ * BENCH_ONLY=oauth measures client-credentials issuance and OAuth-token verification next to API keys (a few s each);
  * BENCH_CPU_PROF=<dir> writes a CPU profile of the Latchkey HTTP server.
  */
 interface Goal {
@@ -37,6 +39,7 @@ interface BenchResults {
   storage: StorageBenchResult[];
   flush: FlushBenchResult[];
   propagation: PropagationBenchResult[];
+  oauth: OAuthBenchResult | null;
   goals: Goal[];
   notes: string[];
 }
@@ -59,7 +62,7 @@ const settings = {
   flushBudgetSeconds: quick ? 20 : 45,
 };
 const only = process.env.BENCH_ONLY ?? '';
-if (!['', 'http', 'storage', 'flush', 'propagation'].includes(only)) throw new Error('BENCH_ONLY must be http, storage, flush or propagation');
+if (!['', 'http', 'storage', 'flush', 'propagation', 'oauth'].includes(only)) throw new Error('BENCH_ONLY must be http, storage, flush, propagation or oauth');
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (line: string) => console.log(line);
 const notes: string[] = [];
@@ -125,7 +128,18 @@ if (only === '' || only === 'propagation') {
   }
 }
 
+let oauth: OAuthBenchResult | null = null;
+if (only === '' || only === 'oauth') {
+  const seconds = quick ? 2 : 4;
+  log(`[oauth] client-credentials issuance, and verify of OAuth tokens vs API keys: ${settings.connections} connections, ${seconds} s each`);
+  oauth = await benchOAuth({ connections: settings.connections, durationSeconds: seconds, warmupSeconds: 1 });
+  for (const r of [oauth.issuance, oauth.verifyApiKey, oauth.verifyOAuthToken]) {
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`OAuth run had ${r.non2xx} non-2xx responses and ${r.errors} errors; the numbers would be meaningless`);
+  }
+}
+
 const goals: Goal[] = [
+  ...(oauth ? [{ name: 'HTTP verify: OAuth token vs API key req/s', goal: '>= 0.95', measured: oauth.ratio.toFixed(2), met: oauth.ratio >= 0.95 }] : []),
   ...propagation.map((p) => {
     const p99 = Math.max(p.untilRevokedOnB.p99Ms, p.untilRevokedOnC.p99Ms);
     return { name: `${p.mode}: revoked on B and C, p99`, goal: '<= 50 ms', measured: `${p99.toFixed(2)} ms`, met: p99 <= 50 };
@@ -166,6 +180,7 @@ const results: BenchResults = {
   storage,
   flush,
   propagation,
+  oauth,
   goals,
   notes,
 };
@@ -217,6 +232,17 @@ for (const p of propagation) {
     log(`  ${pad(label, 40)}${num(l.p50Ms)}  ${num(l.p99Ms)}`);
   }
   log(`  added by waiting for acknowledgements (p50): ${p.addedP50Ms} ms`);
+}
+if (oauth) {
+  log(`\nOAuth (${oauth.connections} conns, ${oauth.durationSeconds} s per run, one SQLite process):`);
+  for (const [label, r] of [
+    ['client_credentials issuance', oauth.issuance],
+    ['verify an API key', oauth.verifyApiKey],
+    ['verify an OAuth access token', oauth.verifyOAuthToken],
+  ] as const) {
+    log(`  ${pad(label, 30)}${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  ${r.serverCpuMicrosPerRequest.toFixed(1).padStart(7)} µs CPU/req  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms`);
+  }
+  log(`  OAuth token / API key verify req/s: ${oauth.ratio.toFixed(3)}`);
 }
 for (const f of flush) log(`\n${f.database}: usage flush of ${f.keys.toLocaleString('en')} keys (seeded in ${f.seedSeconds} s): ${f.flush.seconds} s (${f.flush.stored} of 100 sampled keys have their count stored)`);
 log('\nGoals:');

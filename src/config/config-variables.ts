@@ -199,6 +199,8 @@ export const CONFIG_VARIABLES = {
   LATCHKEY_OAUTH_REFRESH_TOKEN_TTL_S: withDefault('2592000', integer(300, 31_536_000)),
   LATCHKEY_OAUTH_REFRESH_IDLE_TTL_S: withDefault('604800', integer(300, 31_536_000)),
   LATCHKEY_OAUTH_ISSUER: optional(issuerUrl),
+  LATCHKEY_OAUTH_JWT_AUDIENCE: optional(matching(/^[\x21-\x7e]{1,2000}$/, 'printable text without spaces, e.g. https://api.example.com')),
+  LATCHKEY_OAUTH_SIGNING_KEY_ROTATE_DAYS: withDefault('30', integer(1, 365)),
   LATCHKEY_DASHBOARD_DIR: optional(matching(/^[^\0]+$/, 'the path of a folder holding the dashboard build'), { documentedDefault: 'dashboard/dist' }),
   LOG_LEVEL: withDefault('info', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
   NODE_ENV: optional(anyText),

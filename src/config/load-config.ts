@@ -59,7 +59,16 @@ export interface Config extends TokenFormatConfig {
   metadataMaxBytes: number;
   dashboardDir: string | undefined;
   /** OAuth 2.0 (docs/oauth.md): lifetimes in milliseconds and the issuer named in the metadata (unset: from the request). */
-  oauth: { accessTokenTtlMs: number; refreshTokenTtlMs: number; refreshIdleTtlMs: number; issuer: string | undefined };
+  oauth: {
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    refreshIdleTtlMs: number;
+    issuer: string | undefined;
+    /** `aud` of JWT access tokens; unset: the issuer. */
+    jwtAudience: string | undefined;
+    /** Age at which the JWT signing key is replaced. */
+    signingKeyRotateMs: number;
+  };
 }
 
 /** How much longer than the lease the bounded wait must be (timer granularity between two processes). */
@@ -136,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshTokenTtlMs: v.LATCHKEY_OAUTH_REFRESH_TOKEN_TTL_S * 1000,
       refreshIdleTtlMs: v.LATCHKEY_OAUTH_REFRESH_IDLE_TTL_S * 1000,
       issuer: v.LATCHKEY_OAUTH_ISSUER,
+      jwtAudience: v.LATCHKEY_OAUTH_JWT_AUDIENCE,
+      signingKeyRotateMs: v.LATCHKEY_OAUTH_SIGNING_KEY_ROTATE_DAYS * 86_400_000,
     },
   };
 }

@@ -13,6 +13,8 @@ export interface OAuthApplication {
   redirectUris: string[];
   allowedScopes: string[];
   clientType: 'confidential' | 'public';
+  /** `opaque`: a Latchkey credential; `jwt`: an RFC 9068 JWT a resource server can verify offline (docs/oauth.md). */
+  accessTokenFormat: 'opaque' | 'jwt';
   userId: string | null;
   enabled: boolean;
   createdBy: { type: 'user' | 'key' | 'system'; id: string };

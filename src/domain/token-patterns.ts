@@ -22,12 +22,18 @@ export function scannerPatterns(format: TokenFormat): ScannerPattern[] {
 }
 
 /**
- * A token of this deployment anywhere in a text, in any case and cut short to 16 body characters: what the URL
- * filter refuses and what log redaction removes.
+ * A JWT access token (RFC 9068): a JSON header (`eyJ`), claims and the start of a signature. Its signature is
+ * what makes it a credential, so one cut short within its signature still counts.
+ */
+export const JWT_LEAK_SOURCE = 'eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}';
+
+/**
+ * A token of this deployment anywhere in a text, in any case and cut short to 16 body characters, or a JWT access
+ * token: what the URL filter refuses and what log redaction removes.
  */
 export function leakPattern(format: TokenFormat, flags = 'i'): RegExp {
   const type = format.typeSegment ? `(?:${TOKEN_TYPES.join('|')})_` : '';
-  return new RegExp(`${format.prefix}_${type}[A-Za-z0-9]{${LEAK_BODY_MIN},}`, flags);
+  return new RegExp(`${format.prefix}_${type}[A-Za-z0-9]{${LEAK_BODY_MIN},}|${JWT_LEAK_SOURCE}`, flags);
 }
 
 /**

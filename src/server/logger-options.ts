@@ -3,14 +3,14 @@ import type { LoggerOptions as PinoLoggerOptions } from 'pino';
 import { stdSerializers } from 'pino';
 import { percentDecodeFully } from '../domain/percent-decode.js';
 import type { TokenFormat } from '../domain/token-format.js';
-import { ANY_FORMAT_LEAK_SOURCE, leakPattern } from '../domain/token-patterns.js';
+import { ANY_FORMAT_LEAK_SOURCE, JWT_LEAK_SOURCE, leakPattern } from '../domain/token-patterns.js';
 
 /**
  * A token of this deployment, from the same generated pattern the URL filter refuses, or of any other format
  * (a secret from another deployment or from before a format change), in any case, also cut short.
  */
 function tokenLike(format: TokenFormat | undefined): RegExp {
-  return new RegExp(format ? `${leakPattern(format).source}|${ANY_FORMAT_LEAK_SOURCE}` : ANY_FORMAT_LEAK_SOURCE, 'gi');
+  return new RegExp(format ? `${leakPattern(format).source}|${ANY_FORMAT_LEAK_SOURCE}` : `${ANY_FORMAT_LEAK_SOURCE}|${JWT_LEAK_SOURCE}`, 'gi');
 }
 
 /**
@@ -18,9 +18,10 @@ function tokenLike(format: TokenFormat | undefined): RegExp {
  * `%255F` encoded twice): then the decoded text is logged, with the token cut out.
  */
 function scrub(text: string, tokenLike: RegExp): string {
-  // Every token pattern needs an underscore, which only `%` could spell otherwise: a text with neither holds no
-  // token and is logged as given, without the decoding and the search (the verify path's own path is one such).
-  if (!text.includes('_') && !text.includes('%')) return text;
+  // Every token pattern needs an underscore, which only `%` could spell otherwise, or a JWT's `eyJ`: a text with
+  // none of them holds no token and is logged as given, without the decoding and the search (the verify path's
+  // own path is one such).
+  if (!text.includes('_') && !text.includes('%') && !text.includes('eyJ')) return text;
   const decoded = percentDecodeFully(text);
   const scrubbed = decoded.replace(tokenLike, '[redacted]');
   return scrubbed === decoded ? text : scrubbed;

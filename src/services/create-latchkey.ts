@@ -11,6 +11,7 @@ import { InvitationService } from './invitation-service.js';
 import { KeyService } from './key-service.js';
 import { MemberService } from './member-service.js';
 import { OAuthService } from './oauth-service.js';
+import { OAuthSigningKeys } from './oauth-signing-keys.js';
 import { OrganizationService } from './organization-service.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionService } from './permission-service.js';
@@ -53,7 +54,8 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   });
   // Every transaction that recorded invalidations hands the committed records to the bus before it returns.
   storage.onInvalidationsCommitted((records) => ctx.bus.publish(records));
-  const resolver = new CredentialResolver(ctx);
+  const signingKeys = new OAuthSigningKeys(ctx);
+  const resolver = new CredentialResolver(ctx, signingKeys);
   const catalog = new PermissionCatalog(ctx);
   const keys = new KeyService(ctx, catalog, 'org_key');
   const tokens = new KeyService(ctx, catalog, 'personal_token');
@@ -66,7 +68,8 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     keys,
     tokens,
     verify: new VerifyService(ctx, resolver),
-    oauth: new OAuthService(ctx, catalog, resolver),
+    oauth: new OAuthService(ctx, catalog, resolver, signingKeys),
+    signingKeys,
     authenticator,
     projects: new ProjectService(ctx),
     members: new MemberService(ctx),

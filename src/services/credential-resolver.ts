@@ -1,5 +1,6 @@
 import { createIpMatcher } from '../domain/cidr.js';
 import { storageUnavailable } from '../domain/storage-unavailable.js';
+import { looksLikeJwt } from '../domain/jwt-shape.js';
 import { parseToken } from '../domain/token-format.js';
 import type { ResolvedKey } from '../ports/key-cache.js';
 import type { ServiceContext } from './service-context.js';
@@ -10,12 +11,36 @@ import type { ServiceContext } from './service-context.js';
  * so the two can never disagree about a key.
  */
 export class CredentialResolver {
-  constructor(private readonly ctx: ServiceContext) {}
+  /**
+   * `jwt` checks that a JWT access token (RFC 9068) was signed by this server. Such a token is also an api_keys
+   * row stored by the digest of the whole JWT, so once its signature holds it is resolved exactly as an opaque
+   * token: the same cache, revocation, expiry and role cap.
+   */
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly jwt: { signedByUs(token: string): Promise<boolean> } | null = null,
+  ) {}
 
   async resolve(secret: string): Promise<ResolvedKey | null> {
-    if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
+    if (parseToken(secret, this.ctx.config.tokenFormat) === null) {
+      if (!this.isJwt(secret)) return null;
+      const digest = this.ctx.digest(secret);
+      const cached = this.cached(digest);
+      if (cached) return cached;
+      // The signature first, so a forged JWT costs no credential lookup.
+      return (await this.jwt!.signedByUs(secret)) ? this.load(digest) : null;
+    }
     const digest = this.ctx.digest(secret);
     return this.cached(digest) ?? this.load(digest);
+  }
+
+  /** Whether `secret` could be a credential at all: a token of the deployment's format, or a JWT access token. */
+  mayBeCredential(secret: string): boolean {
+    return parseToken(secret, this.ctx.config.tokenFormat) !== null || this.isJwt(secret);
+  }
+
+  private isJwt(secret: string): boolean {
+    return this.jwt !== null && looksLikeJwt(secret);
   }
 
   /**
@@ -24,7 +49,7 @@ export class CredentialResolver {
    * promise on its way (each costs time on the hot path, and more where async hooks are on).
    */
   resolveKnown(secret: string): ResolvedKey | null | undefined {
-    if (parseToken(secret, this.ctx.config.tokenFormat) === null) return null;
+    if (parseToken(secret, this.ctx.config.tokenFormat) === null) return this.isJwt(secret) ? this.cached(this.ctx.digest(secret)) : null;
     return this.cached(this.ctx.digest(secret));
   }
 

@@ -19,6 +19,7 @@ import type { Repositories } from '../storage/repositories.js';
 import { standingOf } from './actor-standing.js';
 import { auditEvent } from './audit-event.js';
 import type { CredentialResolver } from './credential-resolver.js';
+import type { AccessTokenClaims, OAuthSigningKeys } from './oauth-signing-keys.js';
 import type { PermissionCatalog } from './permission-catalog.js';
 import type { RequestMeta } from './request-meta.js';
 import { requireOrgWide } from './require-org-wide.js';
@@ -43,9 +44,17 @@ export interface ApplicationInput {
   redirectUris: string[];
   scopes: string[];
   clientType?: 'confidential' | 'public';
+  accessTokenFormat?: 'opaque' | 'jwt';
 }
 
 export type ApplicationPatchInput = Partial<Omit<ApplicationInput, 'clientType'>>;
+
+type Signer = (claims: AccessTokenClaims) => Promise<string>;
+
+/** How the token endpoint issues for one request: the issuer it answers as (RFC 8414, names a JWT's `iss`). */
+export interface IssueContext {
+  issuer: string;
+}
 
 export interface TokenResponse {
   access_token: string;
@@ -122,6 +131,7 @@ export class OAuthService {
     private readonly ctx: ServiceContext,
     private readonly catalog: PermissionCatalog,
     private readonly resolver: CredentialResolver,
+    private readonly signingKeys: OAuthSigningKeys,
   ) {
     this.consentKey = serverKeySource('oauth-consent-hmac-v1', ctx.config.pepper, ctx.storage, ctx.now);
   }
@@ -166,6 +176,7 @@ export class OAuthService {
       redirectUris,
       allowedScopes: scopes,
       clientType,
+      accessTokenFormat: input.accessTokenFormat ?? 'opaque',
       userId: null,
       enabled: true,
       createdBy: principal.kind === 'session' ? { type: 'user', id: principal.userId! } : { type: 'key', id: principal.keyId! },
@@ -201,6 +212,8 @@ export class OAuthService {
       ...(input.homepage !== undefined ? { homepage: checkHomepage(input.homepage) } : {}),
       ...(input.redirectUris !== undefined ? { redirectUris: checkRedirectUris(input.redirectUris) } : {}),
       ...(input.scopes !== undefined ? { allowedScopes: await this.checkScopes(principal.orgId, input.scopes) } : {}),
+      // Tokens already issued keep their format; the next ones take the new one.
+      ...(input.accessTokenFormat !== undefined ? { accessTokenFormat: input.accessTokenFormat } : {}),
       updatedAt: now,
     };
     const narrowed = await this.ctx.storage.transaction(async (tx) => {
@@ -281,6 +294,7 @@ export class OAuthService {
           redirectUris: [],
           allowedScopes: ['*'],
           clientType: 'confidential',
+          accessTokenFormat: 'opaque',
           userId,
           enabled: true,
           createdBy: principal.kind === 'session' ? { type: 'user', id: principal.userId! } : { type: 'key', id: principal.keyId! },
@@ -483,10 +497,11 @@ export class OAuthService {
     return app;
   }
 
-  async exchangeCode(app: OAuthApplication, input: { code?: string; redirectUri?: string; codeVerifier?: string }, meta: RequestMeta): Promise<TokenResponse> {
+  async exchangeCode(app: OAuthApplication, input: { code?: string; redirectUri?: string; codeVerifier?: string }, meta: RequestMeta, issue: IssueContext = this.defaultIssue()): Promise<TokenResponse> {
     if (!input.code) throw oauthError('invalid_request', 'code is required.');
     if (!input.redirectUri) throw oauthError('invalid_request', 'redirect_uri is required.');
     if (!input.codeVerifier) throw oauthError('invalid_request', 'code_verifier is required (PKCE).');
+    const signer = await this.signerFor(app);
     const now = this.ctx.now();
     const digest = this.ctx.digest(`oauth-code:${input.code}`);
     const outcome = await this.ctx.storage.transaction(async (tx): Promise<GrantOutcome> => {
@@ -506,7 +521,7 @@ export class OAuthService {
       const grant = await tx.oauth.findLiveGrant(app.id, code.userId, true);
       const role = await roleOf(tx, code.orgId, code.userId);
       if (!grant || role === null) return { error: 'The authorization has been revoked.' };
-      return { tokens: await this.issue(tx, app, code.userId, grant, code.familyId, code.scopes, now, now + this.ctx.config.oauth.refreshTokenTtlMs) };
+      return { tokens: await this.issue(tx, { app, issuer: issue.issuer, signer }, code.userId, grant, code.familyId, code.scopes, now, now + this.ctx.config.oauth.refreshTokenTtlMs) };
     });
     if ('error' in outcome) {
       throw oauthError('invalid_grant', outcome.error);
@@ -515,11 +530,12 @@ export class OAuthService {
     return outcome.tokens;
   }
 
-  async refresh(app: OAuthApplication, input: { refreshToken?: string; scope?: string }, meta: RequestMeta): Promise<TokenResponse> {
+  async refresh(app: OAuthApplication, input: { refreshToken?: string; scope?: string }, meta: RequestMeta, issue: IssueContext = this.defaultIssue()): Promise<TokenResponse> {
     if (!input.refreshToken) throw oauthError('invalid_request', 'refresh_token is required.');
     const requested = parseScope(input.scope);
     if (requested === null) throw oauthError('invalid_scope', 'The scope is malformed.');
     if (parseToken(input.refreshToken, this.ctx.config.tokenFormat) === null) throw oauthError('invalid_grant', 'The refresh token is not valid.');
+    const signer = await this.signerFor(app);
     const now = this.ctx.now();
     const digest = this.ctx.digest(input.refreshToken);
     const outcome = await this.ctx.storage.transaction(async (tx): Promise<GrantOutcome> => {
@@ -542,7 +558,7 @@ export class OAuthService {
       const grant = await tx.oauth.findGrant(token.orgId, token.grantId, true);
       const user = grant?.userId;
       if (!grant || grant.revokedAt !== null || !user || (await roleOf(tx, token.orgId, user)) === null) return { error: 'The authorization has been revoked.' };
-      return { tokens: await this.issue(tx, app, user, grant, token.familyId, scopes, now, token.familyExpiresAt) };
+      return { tokens: await this.issue(tx, { app, issuer: issue.issuer, signer }, user, grant, token.familyId, scopes, now, token.familyExpiresAt) };
     });
     if ('scopeError' in outcome) throw oauthError('invalid_scope', 'A refresh may narrow the scope but never widen it.');
     if ('error' in outcome) {
@@ -555,7 +571,7 @@ export class OAuthService {
    * client_credentials (RFC 6749 §4.4) is for per-user client credentials only: the token acts for that user under
    * their current role. A registered application has no rights of its own to act with, so it is refused.
    */
-  async clientCredentials(app: OAuthApplication, input: { scope?: string }): Promise<TokenResponse> {
+  async clientCredentials(app: OAuthApplication, input: { scope?: string }, issue: IssueContext = this.defaultIssue()): Promise<TokenResponse> {
     if (app.userId === null) throw oauthError('unauthorized_client', 'This client may not use the client_credentials grant.');
     const requested = parseScope(input.scope);
     if (requested === null) throw oauthError('invalid_scope', 'The scope is malformed.');
@@ -563,13 +579,14 @@ export class OAuthService {
     const scopes = requested.length === 0 ? app.allowedScopes : requested;
     if (scopes.length > MAX_SCOPES) throw oauthError('invalid_scope', 'Too many scopes.');
     const catalog = new Set((await this.catalog.entries(app.orgId)).map((e) => e.name));
+    const signer = await this.signerFor(app);
     return this.ctx.storage.transaction(async (tx) => {
       const role = await roleOf(tx, app.orgId, app.userId!);
       if (role === null) throw oauthError('invalid_grant', 'The user this client acts for is no longer a member.');
       // No scope: the token acts as its user, `*` capped by the user's role at every request (like a personal
       // token made without permissions). Named scopes must each be known and held by the role now.
       if (requested.length > 0 && scopes.some((s) => !coveredByAny(ROLE_GRANTS[role], s) || (s !== '*' && !catalog.has(s)))) throw oauthError('invalid_scope', 'A requested scope is unknown or beyond what the user holds.');
-      return this.issue(tx, app, app.userId!, null, null, scopes, now, null);
+      return this.issue(tx, { app, issuer: issue.issuer, signer }, app.userId!, null, null, scopes, now, null);
     });
   }
 
@@ -581,7 +598,7 @@ export class OAuthService {
    */
   async revokeToken(app: OAuthApplication, token: string | undefined, meta: RequestMeta): Promise<void> {
     if (!token) throw oauthError('invalid_request', 'token is required.');
-    if (parseToken(token, this.ctx.config.tokenFormat) === null) return;
+    if (!this.resolver.mayBeCredential(token)) return;
     const now = this.ctx.now();
     const digest = this.ctx.digest(token);
     await this.ctx.storage.transaction(async (tx) => {
@@ -608,7 +625,7 @@ export class OAuthService {
     if (!token) throw oauthError('invalid_request', 'token is required.');
     if ('principal' in caller) requirePermission(caller.principal, VERIFY_PERMISSION);
     const inactive: IntrospectionResult = { active: false };
-    if (parseToken(token, this.ctx.config.tokenFormat) === null) return inactive;
+    if (!this.resolver.mayBeCredential(token)) return inactive;
     const orgId = 'app' in caller ? caller.app.orgId : caller.principal.orgId;
     const now = this.ctx.now();
     const mayView = (appId: string) => !('app' in caller) || caller.app.id === appId;
@@ -649,26 +666,47 @@ export class OAuthService {
     return this.catalog.validate(orgId, scopes);
   }
 
-  /** Issues an access token (and, with a grant, a refresh token of the same family) inside `tx`. */
-  private async issue(tx: Repositories, app: OAuthApplication, userId: string, grant: OAuthGrant | null, familyId: string | null, scopes: string[], now: number, familyExpiresAt: number | null): Promise<TokenResponse> {
+  private defaultIssue(): IssueContext {
+    return { issuer: this.ctx.config.oauth.issuer ?? 'http://localhost' };
+  }
+
+  private async signerFor(app: OAuthApplication): Promise<Signer | null> {
+    return app.accessTokenFormat === 'jwt' ? this.signingKeys.signer() : null;
+  }
+
+  /**
+   * Issues an access token (and, with a grant, a refresh token of the same family) inside `tx`. A JWT access
+   * token (RFC 9068) is a credential row like an opaque one, stored by the digest of the whole JWT, with the row's
+   * id as `jti`: Latchkey resolves, caps and revokes it like any token, while a resource server may check it
+   * offline against the JWKS until `exp`.
+   */
+  private async issue(tx: Repositories, issuing: { app: OAuthApplication; issuer: string; signer: Signer | null }, userId: string, grant: OAuthGrant | null, familyId: string | null, scopes: string[], now: number, familyExpiresAt: number | null): Promise<TokenResponse> {
+    const { app, issuer, signer } = issuing;
     const format = this.ctx.config.tokenFormat;
-    const secret = generateToken(format, 'oauth');
     const ttl = this.ctx.config.oauth.accessTokenTtlMs;
+    const id = newId('key');
+    // Whole seconds, so the JWT's exp and the row's expiry are the same instant.
+    const iat = Math.floor(now / 1000);
+    const exp = iat + Math.floor(ttl / 1000);
+    const secret = signer
+      ? await signer({ iss: issuer, sub: userId, aud: this.ctx.config.oauth.jwtAudience ?? issuer, client_id: app.clientId, scope: scopes.join(' '), iat, exp, jti: id })
+      : generateToken(format, 'oauth');
     const key: ApiKey = {
-      id: newId('key'),
+      id,
       orgId: app.orgId,
       kind: 'oauth_token',
       tokenType: 'oauth',
       name: app.name.slice(0, 100),
       description: '',
-      start: displayStart(secret),
+      // A JWT's first characters are its (public) header, the same for every token: nothing to tell them apart by.
+      start: signer ? 'at+jwt' : displayStart(secret),
       permissions: scopes,
       projectIds: null,
       ownerUserId: userId,
       createdBy: { type: 'system', id: app.id },
       createdAt: now,
       updatedAt: now,
-      expiresAt: now + ttl,
+      expiresAt: signer ? exp * 1000 : now + ttl,
       enabled: true,
       revokedAt: null,
       lastUsedAt: null,

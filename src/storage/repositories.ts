@@ -9,6 +9,7 @@ import { InvitationRepository } from './repositories/invitation-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MembershipRepository } from './repositories/membership-repository.js';
 import { OAuthRepository } from './repositories/oauth-repository.js';
+import { OAuthSigningKeyRepository } from './repositories/oauth-signing-key-repository.js';
 import { OrganizationRepository } from './repositories/organization-repository.js';
 import { PermissionRepository } from './repositories/permission-repository.js';
 import { ProjectRepository } from './repositories/project-repository.js';
@@ -32,6 +33,7 @@ export interface Repositories {
   instances: InstanceRepository;
   invitations: InvitationRepository;
   oauth: OAuthRepository;
+  signingKeys: OAuthSigningKeyRepository;
   invalidations: InvalidationRepository;
 }
 
@@ -51,6 +53,7 @@ export function bindRepositories(db: Kysely<Database>, features: StorageFeatures
     instances: new InstanceRepository(db),
     invitations: new InvitationRepository(db),
     oauth: new OAuthRepository(db, features),
+    signingKeys: new OAuthSigningKeyRepository(db),
     invalidations: new InvalidationRepository(db, features, pendingInvalidations),
   };
 }

@@ -166,6 +166,17 @@ export interface InvitationTable {
   revoked_at: number | null;
 }
 
+/** An ES256 key signing JWT access tokens (m008); the private JWK is encrypted. */
+export interface OAuthSigningKeyTable {
+  kid: string;
+  generation: number;
+  algorithm: string;
+  public_jwk: string;
+  private_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 export interface OAuthApplicationTable {
   id: string;
   org_id: string;
@@ -181,6 +192,8 @@ export interface OAuthApplicationTable {
   /** Set: a per-user client credential acting for this user. */
   user_id: string | null;
   enabled: number;
+  /** `opaque` or `jwt` (m008). */
+  access_token_format: string;
   created_by_type: string;
   created_by_id: string;
   created_at: number;
@@ -277,6 +290,7 @@ export interface Database {
   oauth_codes: OAuthCodeTable;
   oauth_refresh_tokens: OAuthRefreshTokenTable;
   oauth_token_links: OAuthTokenLinkTable;
+  oauth_signing_keys: OAuthSigningKeyTable;
   invalidation_log: InvalidationLogTable;
   invalidation_acks: InvalidationAckTable;
 }

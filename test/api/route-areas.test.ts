@@ -73,7 +73,7 @@ for (const database of TEST_DATABASES) {
         const [method, path] = op.split(' ') as [string, string];
         if (path.startsWith('/v1/')) assert.match(path, /^\/v1\/(setup|auth|whoami|organizations|members|invitations|projects|permissions|audit|keys|tokens|token-formats|oauth)(\/|$)/, op);
         else if (path.startsWith('/oauth/')) assert.match(path, /^\/oauth\/(authorize|token|revoke|introspect)$/, op);
-        else assert.ok(['/healthz', '/readyz', '/.well-known/oauth-authorization-server'].includes(path), op);
+        else assert.ok(['/healthz', '/readyz', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json'].includes(path), op);
         assert.ok(!path.endsWith('/'), `${op}: no trailing slash`);
         assert.ok(['GET', 'POST', 'PATCH', 'DELETE'].includes(method), op);
       }

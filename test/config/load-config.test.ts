@@ -102,6 +102,8 @@ const CASES: Record<ConfigVariableName, Cases> = {
     bad: ['http://auth.example.com', 'https://auth.example.com/?x=1', 'https://auth.example.com/#f', 'not a url'],
     good: [['https://auth.example.com/', (c) => c.oauth.issuer, 'https://auth.example.com'], ['http://127.0.0.1:8080', (c) => c.oauth.issuer, 'http://127.0.0.1:8080']],
   },
+  LATCHKEY_OAUTH_JWT_AUDIENCE: { bad: ['two words', 'x'.repeat(2001)], good: [['https://api.example.com', (c) => c.oauth.jwtAudience, 'https://api.example.com']] },
+  LATCHKEY_OAUTH_SIGNING_KEY_ROTATE_DAYS: int((c) => c.oauth.signingKeyRotateMs, '7', 7 * 86_400_000, '0', '366'),
   LATCHKEY_DASHBOARD_DIR: { bad: [], good: [['/srv/dashboard', (c) => c.dashboardDir, '/srv/dashboard']], noBadValue: 'a missing build is a warning: the API is served without the dashboard (dashboard-serving.test.ts)' },
   LOG_LEVEL: { bad: ['verbose', 'INFO', 'warning', '30'], good: [['warn', (c) => c.logLevel, 'warn'], ['silent', (c) => c.logLevel, 'silent']] },
   NODE_ENV: { bad: [], good: [['production', () => 'read', 'read']], noBadValue: 'only NODE_ENV=test changes anything (the password hash cost)' },

@@ -18,6 +18,8 @@ export const POSTGRES_URL = process.env.LATCHKEY_TEST_POSTGRES_URL ?? 'postgres:
 
 export interface TestStorage {
   storage: Storage;
+  /** PostgreSQL: the schema, so a test can open a second connection pool on the same database (another instance). */
+  postgresSchema?: string;
   destroy(): Promise<void>;
 }
 
@@ -47,5 +49,5 @@ export async function createTestStorage(database: TestDatabase, options: { rowSe
     await destroy();
     throw error;
   }
-  return { storage, destroy };
+  return { storage, postgresSchema: schema, destroy };
 }

@@ -110,6 +110,8 @@ for (const database of TEST_DATABASES) {
       assert.equal(registered.statusCode, 201, registered.body);
       const clientId = registered.json().application.clientId as string;
       const clientSecret = secretOf(registered, (b) => b.clientSecret);
+      // Its access tokens are JWTs (RFC 9068), so the walk below carries a JWT too; ccToken stays an opaque one.
+      assert.equal((await inject('PATCH', `/v1/oauth/applications/${registered.json().application.id}`, bearer(owner), JSON.stringify({ accessTokenFormat: 'jwt' }))).statusCode, 200);
       const verifier = 'canary-verifier-0123456789abcdefghijklmnopqrstuvwxyz';
       canaries.add(verifier);
       const { createHash } = await import('node:crypto');
@@ -126,6 +128,7 @@ for (const database of TEST_DATABASES) {
       const exchanged = await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { ...basicAuth, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://canary.example/cb', code_verifier: verifier }).toString() });
       const oauthAccess = secretOf(exchanged, (b) => b.access_token);
       const oauthRefresh = secretOf(exchanged, (b) => b.refresh_token);
+      assert.match(oauthAccess, /^eyJ/, 'the code flow issued a JWT access token');
       await h.app.inject({ method: 'POST', url: '/oauth/token', headers: { ...basicAuth, ...form }, payload: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://canary.example/cb', code_verifier: verifier }).toString() });
       const refreshed = await inject('POST', '/oauth/token', {}, JSON.stringify({ grant_type: 'refresh_token', refresh_token: oauthRefresh, client_id: clientId, client_secret: clientSecret }));
       secretOf(refreshed, (b) => b.error ?? b.access_token);
@@ -223,7 +226,8 @@ for (const database of TEST_DATABASES) {
       assert.ok(completed > routes.length * 10, `only ${completed} request lines logged`);
       assert.ok(sink.lines.some((l) => l.includes('"level":50') && l.includes('storage exploded while looking up [redacted]')), 'the forced 500 was not logged, or not scrubbed');
       // A token's random body is the secret, however its separators are spelled; lines are also read decoded.
-      const needles = [...canaries].flatMap((c) => (/^[a-z0-9]+_(live|test|pat|oauth|refresh|secret)_/.test(c) ? [c, c.slice(c.lastIndexOf('_') + 1)] : [c]));
+      // A JWT's signature is what makes it a credential; its header and claims are not secret.
+      const needles = [...canaries].flatMap((c) => (/^[a-z0-9]+_(live|test|pat|oauth|refresh|secret)_/.test(c) ? [c, c.slice(c.lastIndexOf('_') + 1)] : /^eyJ[^.]*\.[^.]+\.[^.]+$/.test(c) ? [c, c.slice(c.lastIndexOf('.') + 1)] : [c]));
       const leaks = sink.lines.flatMap((line) => {
         const decoded = percentDecodeFully(line);
         return needles.filter((c) => line.includes(c) || decoded.includes(c)).map((c) => `${c.slice(0, 12)}… in ${line.slice(0, 400)}`);

@@ -148,7 +148,7 @@ for (const database of TEST_DATABASES) {
         { [flushed]: now + 10, [written]: now + 20, [unused]: null },
       );
 
-      assert.deepEqual(await h.storage.migrate(), ['m005_key_last_used', 'm006_invalidation_log', 'm007_oauth', 'm009_usage_without_foreign_keys']);
+      assert.deepEqual(await h.storage.migrate(), ['m005_key_last_used', 'm006_invalidation_log', 'm007_oauth', 'm008_oauth_signing_keys', 'm009_usage_without_foreign_keys']);
       const lastUsed = async (id: string) => (await h.call('GET', `/v1/keys/${id}`, h.ownerKey)).json().lastUsedAt;
       assert.equal(await lastUsed(flushed), new Date(now + 10).toISOString());
       assert.equal(await lastUsed(written), new Date(now + 20).toISOString());

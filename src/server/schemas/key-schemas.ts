@@ -1,3 +1,4 @@
+import { JWT_MAX_LENGTH } from '../../domain/jwt-shape.js';
 import { Type } from '@sinclair/typebox';
 import { KEY_STATUSES } from '../../domain/key-statuses.js';
 import { VERIFY_CODES } from '../../domain/verify-codes.js';
@@ -201,7 +202,7 @@ export const BulkResponse = Type.Object(
 
 export const VerifyBody = Type.Object(
   {
-    key: Type.String({ minLength: 1, maxLength: 512, description: 'The key or token to verify.', examples: ['lk_live_3hK9dQ2mXa7Lp0Rt5VwZ8nB4cJ6fG1sY0a1b2c'] }),
+    key: Type.String({ minLength: 1, maxLength: JWT_MAX_LENGTH, description: 'The key or token to verify (a JWT access token too).', examples: ['lk_live_3hK9dQ2mXa7Lp0Rt5VwZ8nB4cJ6fG1sY0a1b2c'] }),
     permissions: Type.Optional(
       Type.String({ minLength: 1, maxLength: 1000, description: 'A permission query the key must satisfy.', examples: ['tests:write AND (projects:read OR admin)'] }),
     ),

@@ -7,6 +7,7 @@ import * as m004 from './m004-instances.js';
 import * as m005 from './m005-key-last-used.js';
 import * as m006 from './m006-invalidation-log.js';
 import * as m007 from './m007-oauth.js';
+import * as m008 from './m008-oauth-signing-keys.js';
 import * as m009 from './m009-usage-without-foreign-keys.js';
 
 /**
@@ -24,6 +25,7 @@ export function createMigrationProvider(context: MigrationContext): MigrationPro
         m005_key_last_used: { up: (db) => m005.up(db), down: m005.down },
         m006_invalidation_log: { up: (db) => m006.up(db), down: m006.down },
         m007_oauth: { up: (db) => m007.up(db), down: m007.down },
+        m008_oauth_signing_keys: { up: (db) => m008.up(db), down: m008.down },
         m009_usage_without_foreign_keys: { up: (db) => m009.up(db, context), down: (db) => m009.down(db, context) },
       };
     },

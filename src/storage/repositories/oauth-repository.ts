@@ -14,6 +14,7 @@ function toApplication(row: OAuthApplicationTable): OAuthApplication {
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     allowedScopes: JSON.parse(row.allowed_scopes) as string[],
     clientType: row.client_type === 'public' ? 'public' : 'confidential',
+    accessTokenFormat: row.access_token_format === 'jwt' ? 'jwt' : 'opaque',
     userId: row.user_id,
     enabled: Number(row.enabled) === 1,
     createdBy: { type: row.created_by_type as 'user' | 'key' | 'system', id: row.created_by_id },
@@ -57,6 +58,7 @@ export interface ApplicationPatch {
   redirectUris?: readonly string[];
   allowedScopes?: readonly string[];
   enabled?: boolean;
+  accessTokenFormat?: 'opaque' | 'jwt';
   updatedAt: number;
 }
 
@@ -80,6 +82,7 @@ export class OAuthRepository {
         redirect_uris: JSON.stringify(app.redirectUris),
         allowed_scopes: JSON.stringify(app.allowedScopes),
         client_type: app.clientType,
+        access_token_format: app.accessTokenFormat,
         user_id: app.userId,
         enabled: app.enabled ? 1 : 0,
         created_by_type: app.createdBy.type,
@@ -170,6 +173,7 @@ export class OAuthRepository {
         ...(patch.redirectUris !== undefined ? { redirect_uris: JSON.stringify(patch.redirectUris) } : {}),
         ...(patch.allowedScopes !== undefined ? { allowed_scopes: JSON.stringify(patch.allowedScopes) } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled ? 1 : 0 } : {}),
+        ...(patch.accessTokenFormat !== undefined ? { access_token_format: patch.accessTokenFormat } : {}),
         updated_at: patch.updatedAt,
       })
       .where('org_id', '=', orgId)

@@ -31,6 +31,7 @@ function applicationView(app: OAuthApplication) {
     redirectUris: app.redirectUris,
     scopes: app.allowedScopes,
     clientType: app.clientType,
+    accessTokenFormat: app.accessTokenFormat,
     enabled: app.enabled,
     createdAt: iso(app.createdAt),
     updatedAt: iso(app.updatedAt),

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app-types.js';
 import { ok } from '../../schemas/common.js';
-import { AuthorizationServerMetadata } from './oauth-schemas.js';
+import { AuthorizationServerMetadata, JsonWebKeySet } from './oauth-schemas.js';
 
 /** LATCHKEY_OAUTH_ISSUER, or this request's own origin (fine for one host name; set the variable behind a proxy). */
 export function issuerOf(request: FastifyRequest, configured: string | undefined): string {
@@ -10,7 +10,8 @@ export function issuerOf(request: FastifyRequest, configured: string | undefined
 
 /**
  * RFC 8414 metadata at /.well-known/oauth-authorization-server: exactly what the server does. No implicit or
- * password grant, no `plain` PKCE, no registration endpoint, no JWKS (access tokens are opaque).
+ * password grant, no `plain` PKCE, no registration endpoint. `jwks_uri` publishes the keys of JWT access tokens
+ * (RFC 9068), for applications that ask for them.
  */
 export async function oauthMetadataRoutes(app: App): Promise<void> {
   const lk = app.latchkey;
@@ -35,6 +36,7 @@ export async function oauthMetadataRoutes(app: App): Promise<void> {
         token_endpoint: `${issuer}/oauth/token`,
         revocation_endpoint: `${issuer}/oauth/revoke`,
         introspection_endpoint: `${issuer}/oauth/introspect`,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
@@ -44,6 +46,25 @@ export async function oauthMetadataRoutes(app: App): Promise<void> {
         introspection_endpoint_auth_methods_supported: clientAuth,
         service_documentation: `${issuer}/docs`,
       };
+    },
+  );
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'oauthJwks',
+        tags: ['oauth'],
+        summary: 'The public keys that sign JWT access tokens (RFC 7517, RFC 9068)',
+        description: 'A resource server fetches this to verify JWT access tokens offline; a token with a kid it does not know is a reason to fetch it again.',
+        security: [],
+        response: { 200: ok(JsonWebKeySet, 'The key set.') },
+      },
+    },
+    async (_request, reply) => {
+      // Short, so a rotation reaches resource servers quickly; they refetch on an unknown kid anyway.
+      reply.header('cache-control', 'public, max-age=300');
+      return lk.signingKeys.jwks();
     },
   );
 }

@@ -10,6 +10,7 @@ import { readBody } from '../../edge/body-reader.js';
 import { SESSION_COOKIE } from '../../plugins/authenticate.js';
 import { extractCredential } from '../../plugins/extract-credential.js';
 import { metaOf } from '../../request-meta-of.js';
+import { issuerOf } from './oauth-metadata-routes.js';
 import { consentPage, errorPage, PAGE_HEADERS, signInPage } from './consent-page.js';
 import { clientAuthOf, FORM, paramsOf, parseForm, sendOAuthError } from './oauth-protocol.js';
 import { AuthorizeQuery, RevokeBody, TokenBody } from './oauth-schemas.js';
@@ -200,16 +201,17 @@ export async function oauthRoutes(app: App): Promise<void> {
       if (!auth) throw new OAuthError('invalid_client', 'Client authentication is required.');
       const client = await oauth.authenticateClient(auth);
       const meta = metaOf(request);
+      const issue = { issuer: issuerOf(request, lk.ctx.config.oauth.issuer) };
       const grant = params.grant_type;
       let response;
       if (grant === 'authorization_code') {
-        response = await oauth.exchangeCode(client, { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, meta);
+        response = await oauth.exchangeCode(client, { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, meta, issue);
       } else if (grant === 'refresh_token') {
         if (client.clientType === 'confidential' && auth.clientSecret === null) throw new OAuthError('invalid_client', 'Client authentication is required.');
-        response = await oauth.refresh(client, { refreshToken: params.refresh_token, scope: params.scope }, meta);
+        response = await oauth.refresh(client, { refreshToken: params.refresh_token, scope: params.scope }, meta, issue);
       } else {
         if (client.clientType !== 'confidential' || auth.clientSecret === null) throw new OAuthError('unauthorized_client', 'client_credentials needs a confidential client.');
-        response = await oauth.clientCredentials(client, { scope: params.scope });
+        response = await oauth.clientCredentials(client, { scope: params.scope }, issue);
       }
       return reply.code(200).send(response);
     },

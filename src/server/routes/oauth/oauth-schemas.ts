@@ -82,6 +82,7 @@ export const AuthorizationServerMetadata = Type.Object(
     token_endpoint: Type.String(),
     revocation_endpoint: Type.String(),
     introspection_endpoint: Type.String(),
+    jwks_uri: Type.String({ description: 'The keys that sign JWT access tokens (RFC 9068).' }),
     response_types_supported: Type.Array(Type.String()),
     response_modes_supported: Type.Array(Type.String()),
     grant_types_supported: Type.Array(Type.String()),
@@ -96,6 +97,10 @@ export const AuthorizationServerMetadata = Type.Object(
 
 // ---------------------------------------------------------------- management
 
+const AccessTokenFormat = StringEnum(['opaque', 'jwt'] as const, {
+  description: 'opaque (default): a Latchkey credential, checked by calling Latchkey; jwt: an RFC 9068 JWT (ES256, typ at+jwt) a resource server can also verify offline against /.well-known/jwks.json.',
+});
+
 const ClientId = Type.String({ pattern: '^[0-9A-F]{32}$', examples: ['8CF3CEA946DB4059A9999D3AF4035EFE'], description: '32 hex characters (seed 003).' });
 
 export const OAuthApplicationView = Type.Object(
@@ -108,6 +113,7 @@ export const OAuthApplicationView = Type.Object(
     redirectUris: Type.Array(Type.String()),
     scopes: Type.Array(Type.String(), { description: 'What the application may ask for.' }),
     clientType: StringEnum(['confidential', 'public'] as const),
+    accessTokenFormat: AccessTokenFormat,
     enabled: Type.Boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -136,6 +142,7 @@ export const CreateOAuthApplicationBody = Type.Object(
     redirectUris: RedirectUris,
     scopes: Scopes,
     clientType: Type.Optional(StringEnum(['confidential', 'public'] as const, { description: 'confidential (default): has a secret; public: PKCE only.' })),
+    accessTokenFormat: Type.Optional(AccessTokenFormat),
   },
   { $id: 'CreateOAuthApplication', additionalProperties: false },
 );
@@ -147,6 +154,7 @@ export const UpdateOAuthApplicationBody = Type.Object(
     homepage: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     redirectUris: Type.Optional(RedirectUris),
     scopes: Type.Optional(Scopes),
+    accessTokenFormat: Type.Optional(AccessTokenFormat),
   },
   { $id: 'UpdateOAuthApplication', additionalProperties: false, description: 'Changing the scopes revokes every grant and token of the application.' },
 );
@@ -210,7 +218,28 @@ export const OAuthGrantView = Type.Object(
 
 export const OAuthGrantList = Type.Object({ items: Type.Array(Type.Ref(OAuthGrantView)) }, { $id: 'OAuthGrantList', description: 'Grants, newest first.' });
 
+export const JsonWebKeySet = Type.Object(
+  {
+    keys: Type.Array(
+      Type.Object(
+        {
+          kty: Type.Literal('EC'),
+          crv: Type.Literal('P-256'),
+          x: Type.String(),
+          y: Type.String(),
+          kid: Type.String({ description: 'The RFC 7638 thumbprint of the key.' }),
+          alg: Type.Literal('ES256'),
+          use: Type.Literal('sig'),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { $id: 'JsonWebKeySet', description: 'RFC 7517 §5: the public keys signing JWT access tokens, the current one and retired ones whose tokens may still be live.' },
+);
+
 export const OAUTH_SCHEMAS = [
+  JsonWebKeySet,
   OAuthErrorResponse,
   TokenResponseSchema,
   IntrospectionResponse,
