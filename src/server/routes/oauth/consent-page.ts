@@ -13,6 +13,15 @@ export const PAGE_HEADERS = {
   'cache-control': 'no-store',
 };
 
+/**
+ * The consent page's headers. Chromium applies form-action to the redirects that follow a form's POST, so
+ * 'self' alone blocks the 303 back to the client after Approve or Deny; the page may therefore also send the
+ * browser to the origin of this request's validated redirect URI, and to nowhere else.
+ */
+export function consentPageHeaders(redirectOrigin: string): typeof PAGE_HEADERS {
+  return { ...PAGE_HEADERS, 'content-security-policy': PAGE_HEADERS['content-security-policy'].replace("form-action 'self'", `form-action 'self' ${redirectOrigin}`) };
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}li{margin:.25rem 0}code{background:#f1f3f5;padding:0 .25rem}button{font:inherit;padding:.5rem 1.25rem;margin-right:.5rem}.muted{color:#57606a}</style></head>

@@ -11,7 +11,7 @@ import { SESSION_COOKIE } from '../../plugins/authenticate.js';
 import { extractCredential } from '../../plugins/extract-credential.js';
 import { metaOf } from '../../request-meta-of.js';
 import { issuerOf } from './oauth-metadata-routes.js';
-import { consentPage, errorPage, PAGE_HEADERS, signInPage } from './consent-page.js';
+import { consentPage, consentPageHeaders, errorPage, PAGE_HEADERS, signInPage } from './consent-page.js';
 import { clientAuthOf, FORM, paramsOf, parseForm, sendOAuthError } from './oauth-protocol.js';
 import { AuthorizeQuery, RevokeBody, TokenBody } from './oauth-schemas.js';
 
@@ -83,6 +83,7 @@ export async function oauthRoutes(app: App): Promise<void> {
       // 303, never 307, so the browser does not repeat a POST to the client (RFC 9700 §4.12).
       return reply.code(303).header('location', redirectTo(check.redirectUri, { error: check.error, error_description: check.description, state: check.state })).send();
     }
+    const redirectOrigin = new URL(check.redirectUri).origin;
     const view = consentPage({
       appName: check.app.name,
       appDescription: check.app.description,
@@ -93,9 +94,9 @@ export async function oauthRoutes(app: App): Promise<void> {
       dropped: check.dropped,
       params,
       csrfToken: await oauth.consentToken(session.sessionId, params),
-      redirectOrigin: new URL(check.redirectUri).origin,
+      redirectOrigin,
     });
-    return reply.code(200).headers(PAGE_HEADERS).send(view);
+    return reply.code(200).headers(consentPageHeaders(redirectOrigin)).send(view);
   }
 
   app.get(
