@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   AUTH_THROTTLED: { status: 429, message: 'Too many failed authentication attempts from this address.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'Storage is not reachable.' },
+  SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'The OAuth signing key cannot be read.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

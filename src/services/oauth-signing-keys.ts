@@ -1,3 +1,5 @@
+import { isStorageUnavailable } from '../domain/storage-unavailable.js';
+import { AppError } from '../domain/app-error.js';
 import { createCipheriv, createDecipheriv, randomBytes, type webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, errors, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import type { StoredSigningKey } from '../storage/repositories/oauth-signing-key-repository.js';
@@ -142,7 +144,14 @@ export class OAuthSigningKeys {
       this.signing.loadedAt = now;
       return this.signing;
     }
-    const jwk = JSON.parse(await this.decrypt(stored.encryptedPrivateJwk, stored.kid)) as JWK;
+    let jwk: JWK;
+    try {
+      jwk = JSON.parse(await this.decrypt(stored.encryptedPrivateJwk, stored.kid)) as JWK;
+    } catch (error) {
+      if (isStorageUnavailable(error)) throw error;
+      // Sealed under another server key (the pepper changed): a fault of the deployment, answered 503, not a bug.
+      throw new AppError('SIGNING_KEY_UNAVAILABLE', { cause: error });
+    }
     const privateKey = (await importJWK(jwk, ALG)) as CryptoKey;
     this.signing = { kid: stored.kid, generation: stored.generation, createdAt: stored.createdAt, privateKey, loadedAt: now };
     return this.signing;
