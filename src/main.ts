@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     await storage.close();
     throw error;
   });
+  app.log.info({ instanceId: claim.instanceId }, `instance ${claim.instanceId} started`);
   const otherInstances = claim.others.map((o) => ({ instanceId: o.instanceId, host: o.host, pid: o.pid }));
   if (storage.dialectName === 'postgres') {
     app.log.info({ instanceId: claim.instanceId, otherInstances }, `instance ${claim.instanceId}: invalidations shared through the PostgreSQL invalidation log with ${claim.others.length} other instance(s)`);
@@ -43,10 +44,12 @@ async function main(): Promise<void> {
   // close-with-grace: one stop on the first SIGINT/SIGTERM (or uncaught error), exit 1 on a second signal or when the
   // stop outlasts the delay, exit 0 after a clean stop. The order matters: no new requests, then the last usage
   // flush and the heartbeat row's removal, then storage.
+  let metricsServer: import('node:http').Server | undefined;
   const shutdown = closeWithGrace({ delay: SHUTDOWN_DELAY_MS, logger: { error: (message: unknown) => app.log.error(message) } }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'stopping after an uncaught error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     await latchkey.stop();
     await storage.close();
   });
@@ -59,6 +62,13 @@ async function main(): Promise<void> {
     await storage.close().catch(() => {});
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`PORT=${config.port}: the address ${config.host}:${config.port} is already in use`);
     throw error;
+  }
+  if (config.metrics.port !== undefined) {
+    const { listenForMetrics } = await import('./server/metrics-endpoint.js');
+    metricsServer = await listenForMetrics(latchkey.ctx.metrics, config.metrics.host, config.metrics.port).catch((error: unknown) => {
+      throw new Error(`LATCHKEY_METRICS_PORT=${config.metrics.port}: cannot listen on ${config.metrics.host}:${config.metrics.port} (${(error as Error).message})`);
+    });
+    app.log.info(`metrics at http://${config.metrics.host}:${config.metrics.port}/metrics`);
   }
   app.log.info(`Latchkey on ${storage.dialectName} at http://${config.host}:${config.port} (dashboard at /, API reference at /docs)`);
   if (!(await latchkey.setup.isInitialized())) {

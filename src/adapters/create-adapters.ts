@@ -3,6 +3,7 @@ import type { BackgroundLog } from '../ports/background-log.js';
 import type { Clock } from '../ports/clock.js';
 import type { InvalidationBus } from '../ports/invalidation-bus.js';
 import type { KeyCache } from '../ports/key-cache.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { UsageRecorder } from '../ports/usage-recorder.js';
 import type { Storage } from '../storage/storage.js';
@@ -10,6 +11,8 @@ import { BufferedUsageRecorder } from './in-process/buffered-usage-recorder.js';
 import { LocalInvalidationBus } from './in-process/local-invalidation-bus.js';
 import { LruKeyCache } from './in-process/lru-key-cache.js';
 import { MemoryRateLimiter } from './in-process/memory-rate-limiter.js';
+import { NoOpMetrics } from './in-process/no-op-metrics.js';
+import { PrometheusMetrics } from './prometheus/prometheus-metrics.js';
 import { systemClock } from './in-process/system-clock.js';
 import { PostgresInvalidationBus } from './postgres/postgres-invalidation-bus.js';
 import { RedisStreamsInvalidationBus } from './redis/redis-streams-invalidation-bus.js';
@@ -29,6 +32,8 @@ export interface Adapters {
   /** Failed authentications and guarded attempts (passwords, setup, invitations) per client address. */
   authFailures: RateLimiter;
   usage: UsageRecorder;
+  /** Prometheus when LATCHKEY_METRICS_TOKEN or LATCHKEY_METRICS_PORT is set, else a no-op. */
+  metrics: Metrics;
 }
 
 /** What adapters are built on: the instance's storage, and where background work logs. */
@@ -55,6 +60,7 @@ export function createAdapters(config: Config, deps: AdapterDependencies, overri
     rateLimiter: overrides.rateLimiter ?? new MemoryRateLimiter(),
     authFailures: overrides.authFailures ?? new MemoryRateLimiter(),
     usage: overrides.usage ?? new BufferedUsageRecorder(deps.storage, deps.log, config.usageBufferMax),
+    metrics: overrides.metrics ?? (config.metrics.token !== undefined || config.metrics.port !== undefined ? new PrometheusMetrics() : new NoOpMetrics()),
   };
 }
 

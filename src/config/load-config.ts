@@ -36,6 +36,8 @@ export interface Config extends TokenFormatConfig {
   storageTimeouts: StorageTimeouts;
   /** Longest /readyz waits for storage before answering 503. */
   readyTimeoutMs: number;
+  /** GET /metrics: on the main port behind `token`, and/or alone on `host`:`port`; off when both are unset. */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   /** How long, once storage starts failing, cached verification decisions are still served; then 503. */
   outageGraceMs: number;
   keyCacheSize: number;
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       busyMs: v.LATCHKEY_DB_BUSY_TIMEOUT_MS,
     },
     readyTimeoutMs: v.LATCHKEY_READY_TIMEOUT_MS,
+    metrics: { token: v.LATCHKEY_METRICS_TOKEN, port: v.LATCHKEY_METRICS_PORT, host: v.LATCHKEY_METRICS_HOST },
     outageGraceMs: v.LATCHKEY_OUTAGE_GRACE_MS,
     keyCacheSize: v.LATCHKEY_KEY_CACHE_SIZE,
     keyCacheTtlMs: v.LATCHKEY_KEY_CACHE_TTL_MS,

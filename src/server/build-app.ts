@@ -21,6 +21,7 @@ import { BODY_LIMIT } from './edge/body-reader.js';
 import { EdgeHooks } from './edge/edge-hooks.js';
 import { createEdge, credentialRef, type Edge } from './edge/edge-request.js';
 import { requestIds } from './edge/request-id.js';
+import { createTokenMetricsHandler, METRICS_PATH } from './metrics-endpoint.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +43,9 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   const edge: Edge = createEdge({ hooks, nextRequestId, log: () => app.log });
   // Assigned once the app exists; the server only receives requests after listen, long after that.
   let fastVerify: ReturnType<typeof createFastVerify> | undefined;
+  const metrics = latchkey.ctx.metrics;
+  const serveMetrics = createTokenMetricsHandler(metrics, config.metrics.token);
+  if (metrics.enabled) hooks.add({ onResponse: (request, status, durationMs) => metrics.request(request.route ?? 'unmatched', request.method, status, durationMs) });
   // Lines go to standard output in blocks (log-destination.ts), unless a test brings its own stream.
   const destination = options.logger === undefined ? bufferedStdout() : undefined;
   const app = Fastify({
@@ -49,6 +53,12 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
     serverFactory: (handler) =>
       createServer((req, res) => {
         const request = edge.begin(req);
+        const metricsAnswer = serveMetrics(req, res, request.id);
+        if (metricsAnswer) {
+          request.route = METRICS_PATH;
+          void metricsAnswer.then((status) => edge.finish(request, status));
+          return;
+        }
         if (fastVerify) void fastVerify.handle(request, req, res, () => handler(req, res));
         else handler(req, res);
       }),
@@ -81,6 +91,8 @@ export async function buildApp(latchkey: Latchkey, options: BuildAppOptions = {}
   app.addHook('onResponse', async (request, reply) => {
     const state = edge.begin(request.raw);
     state.ip = request.ip;
+    // The pattern Fastify matched, so labels never hold ids or tokens; a 404 has none.
+    if (state.route === null && request.is404 !== true) state.route = request.routeOptions.url ?? null;
     if (request.principal) state.credential = credentialRef(request.principal);
     edge.finish(state, reply.statusCode);
   });

@@ -18,5 +18,12 @@ export function verifyRequest(lk: Latchkey, principal: Principal, body: Static<t
   requirePermission(principal, VERIFY_PERMISSION);
   const query = body.permissions === undefined ? null : parsePermissionQuery(body.permissions);
   const result = lk.verify.verify(principal, { key: body.key, query, projectId: body.projectId ?? null, ip: body.ip ?? null });
-  return result instanceof Promise ? result.then(verifyView) : verifyView(result);
+  return result instanceof Promise ? result.then((r) => counted(lk, r)) : counted(lk, result);
+}
+
+/** The answer, its outcome counted once for both paths (latchkey_verifications_total). */
+function counted(lk: Latchkey, result: Parameters<typeof verifyView>[0]): VerifyAnswer {
+  const view = verifyView(result);
+  lk.ctx.metrics.verification(view.code);
+  return view;
 }

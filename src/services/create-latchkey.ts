@@ -35,13 +35,14 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   const onError = options.onBackgroundError ?? (() => {});
   const log: BackgroundLog = options.log ?? { warn: () => {}, error: (details) => onError(details.err) };
   const instanceId = newInstanceId();
-  const { now, cache, bus, rateLimiter, authFailures, usage } = createAdapters(config, { storage, log, instanceId }, options);
+  const { now, cache, bus, rateLimiter, authFailures, usage, metrics } = createAdapters(config, { storage, log, instanceId }, options);
   const ctx: ServiceContext = {
     config,
     storage,
     now,
     digest: createSecretDigester(config.pepper),
     cache,
+    metrics,
     bus,
     rateLimiter,
     usage,
@@ -54,6 +55,8 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   });
   // Every transaction that recorded invalidations hands the committed records to the bus before it returns.
   storage.onInvalidationsCommitted((records) => ctx.bus.publish(records));
+  metrics.instance(instanceId);
+  metrics.gauge('latchkey_key_cache_entries', 'Verified keys held in this instance\'s cache.', () => cache.size);
   const signingKeys = new OAuthSigningKeys(ctx);
   const resolver = new CredentialResolver(ctx, signingKeys);
   const catalog = new PermissionCatalog(ctx);
@@ -82,6 +85,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     setup: new SetupService(ctx),
     authFailures,
     instance,
+    instanceId,
     /**
      * Claims this database for the instance (on SQLite, refusing with InstanceConflictError while another one's
      * heartbeat is fresh, unless LATCHKEY_ALLOW_MULTIPLE_INSTANCES), starts reading the invalidation log, then the

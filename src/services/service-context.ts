@@ -4,6 +4,7 @@ import type { ServiceStorage } from '../storage/unit-of-work.js';
 import type { Clock } from '../ports/clock.js';
 import type { InvalidationBus } from '../ports/invalidation-bus.js';
 import type { KeyCache } from '../ports/key-cache.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { UsageRecorder } from '../ports/usage-recorder.js';
 
@@ -14,6 +15,7 @@ export interface ServiceContext {
   now: Clock;
   digest: (secret: string) => string;
   cache: KeyCache;
+  metrics: Metrics;
   bus: InvalidationBus;
   rateLimiter: RateLimiter;
   usage: UsageRecorder;

@@ -21,7 +21,7 @@ function capture(options: pino.LoggerOptions): { log: FastifyBaseLogger; lines: 
 }
 
 function request(overrides: Partial<EdgeRequest> = {}): EdgeRequest {
-  return { id: 'req-1', method: 'POST', url: '/v1/keys/verify', ip: '127.0.0.1', startedAt: 0n, credential: { kind: 'org_key', keyId: 'key_1' }, ...overrides };
+  return { id: 'req-1', method: 'POST', url: '/v1/keys/verify', ip: '127.0.0.1', startedAt: 0n, credential: { kind: 'org_key', keyId: 'key_1' }, route: null, ...overrides };
 }
 
 /** The line composed by request-log.ts against the one pino writes for the same fields, time aside. */

@@ -11,7 +11,8 @@ for (const database of TEST_DATABASES) {
       const health = await h.call('GET', '/healthz', null);
       assert.deepEqual([health.statusCode, health.json()], [200, { status: 'ok' }]);
       const ready = await h.call('GET', '/readyz', null);
-      assert.deepEqual([ready.statusCode, ready.json()], [200, { status: 'ready', storage: database }]);
+      assert.deepEqual([ready.statusCode, ready.json()], [200, { status: 'ready', storage: database, instanceId: h.app.latchkey.instanceId }]);
+      assert.match(ready.json().instanceId, /^ins_/);
     });
 
     it('serves the OpenAPI 3.1 document and the browsable reference', async (t) => {

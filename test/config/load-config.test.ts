@@ -93,6 +93,9 @@ const CASES: Record<ConfigVariableName, Cases> = {
   LATCHKEY_INVALIDATION_LEASE_MS: int((c) => c.invalidationLeaseMs, '20', 20, '19', '60001'),
   // 209 is in range but within 10 ms of the default lease (200): the wait must outlast the lease.
   LATCHKEY_INVALIDATION_WAIT_MS: int((c) => c.invalidationWaitMs, '60000', 60_000, '29', '60001', '209'),
+  LATCHKEY_METRICS_TOKEN: { bad: ['short', 'has a space in it here', 'x'.repeat(257)], good: [['m'.repeat(32), (c) => c.metrics.token, 'm'.repeat(32)]] },
+  LATCHKEY_METRICS_PORT: int((c) => c.metrics.port, '9464', 9464, '0', '65536'),
+  LATCHKEY_METRICS_HOST: { bad: ['local host', 'http://example.com'], good: [['0.0.0.0', (c) => c.metrics.host, '0.0.0.0']] },
   LATCHKEY_BULK_MAX: int((c) => c.bulkMax, '100000', 100_000, '999', '100001'),
   LATCHKEY_METADATA_MAX_BYTES: int((c) => c.metadataMaxBytes, '256', 256, '255', '1048577'),
   LATCHKEY_OAUTH_ACCESS_TOKEN_TTL_S: int((c) => c.oauth.accessTokenTtlMs, '60', 60_000, '59', '86401'),

@@ -22,6 +22,8 @@ export interface EdgeRequest {
   readonly startedAt: bigint;
   /** Set once the caller is authenticated. */
   credential: CredentialRef | null;
+  /** The route pattern that served it (`/v1/keys/:id`), never the URL; null when no route matched. */
+  route: string | null;
 }
 
 const STATE = Symbol('latchkey.edgeRequest');
@@ -62,6 +64,7 @@ export function createEdge(o: { hooks: EdgeHooks; nextRequestId: () => string; l
         ip: ip ?? req.socket?.remoteAddress,
         startedAt: process.hrtime.bigint(),
         credential: null,
+        route: null,
       };
       tagged[STATE] = request;
       hooks.started(request);

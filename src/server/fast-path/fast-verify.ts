@@ -73,6 +73,7 @@ export function createFastVerify(deps: FastVerifyDeps) {
     if (!principalCan(principal, VERIFY_PERMISSION)) return fallback();
     lk.authenticator.recordUse(principal.keyId!, principal.orgId);
     request.credential = credentialRef(principal);
+    request.route = PATH;
 
     try {
       const body = parseJsonBody((await readBody(req, req.headers)).toString('utf8'));

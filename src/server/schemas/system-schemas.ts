@@ -25,6 +25,10 @@ export const SetupStatus = Type.Object(
 export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health', description: 'The process is alive.' });
 
 export const Readiness = Type.Object(
-  { status: Type.Literal('ready'), storage: Type.String({ description: 'The storage dialect.', examples: ['sqlite'] }) },
+  {
+    status: Type.Literal('ready'),
+    storage: Type.String({ description: 'The storage dialect.', examples: ['sqlite'] }),
+    instanceId: Type.String({ description: 'The id of the instance that answered (its heartbeat row, its log lines, latchkey_instance_info).', examples: ['ins_3k9x2m'] }),
+  },
   { $id: 'Readiness', description: 'Storage answered in time.' },
 );

@@ -29,7 +29,7 @@ export async function healthRoutes(app: App): Promise<void> {
       const { storage, config } = app.latchkey.ctx;
       // Bounded: a frozen database must make the probe fail promptly, not hang the orchestrator's check.
       if (!(await storage.ping(config.readyTimeoutMs))) throw storageUnavailable();
-      return { status: 'ready' as const, storage: storage.dialectName };
+      return { status: 'ready' as const, storage: storage.dialectName, instanceId: app.latchkey.instanceId };
     },
   );
 }
