@@ -23,6 +23,8 @@ export interface ResolvedKey {
 export interface KeyCache {
   readonly generation: number;
   readonly size: number;
+  /** Lookups answered from the cache and lookups it could not answer, since the instance started (for metrics). */
+  readonly lookups: { readonly hits: number; readonly misses: number };
   /** The entry, or undefined when absent or older than the cache's time to live at `now`. */
   get(digest: string, now: number): ResolvedKey | undefined;
   set(digest: string, entry: ResolvedKey, generationAtLoad: number): void;

@@ -7,6 +7,8 @@
 export interface UsageRecorder {
   /** Rows (one per key, hour and outcome) waiting for storage. */
   readonly pendingRows: number;
+  /** How long the last flush that wrote something took, in milliseconds; undefined before the first. */
+  readonly lastFlushMs: number | undefined;
   record(keyId: string, orgId: string, code: string, now: number, used: boolean): void;
   flush(): Promise<void>;
   start(intervalMs: number): void;

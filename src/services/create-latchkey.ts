@@ -57,6 +57,12 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   storage.onInvalidationsCommitted((records) => ctx.bus.publish(records));
   metrics.instance(instanceId);
   metrics.gauge('latchkey_key_cache_entries', 'Verified keys held in this instance\'s cache.', () => cache.size);
+  metrics.gauge('latchkey_key_cache_hit_ratio', 'Share of key lookups this instance\'s cache answered since it started.', () => {
+    const { hits, misses } = cache.lookups;
+    return hits + misses === 0 ? undefined : hits / (hits + misses);
+  });
+  metrics.gauge('latchkey_usage_pending_rows', 'Usage rows (key, hour, outcome) waiting for the next flush.', () => usage.pendingRows);
+  metrics.gauge('latchkey_usage_last_flush_seconds', 'How long the last usage flush took.', () => (usage.lastFlushMs === undefined ? undefined : usage.lastFlushMs / 1000));
   const signingKeys = new OAuthSigningKeys(ctx);
   const resolver = new CredentialResolver(ctx, signingKeys);
   const catalog = new PermissionCatalog(ctx);

@@ -70,6 +70,15 @@ for (const database of TEST_DATABASES) {
       assert.ok((sample(text, 'latchkey_http_request_duration_seconds_count', 'route="/v1/keys/verify",method="POST"') ?? 0) >= 2);
       for (const secret of [key.secret, h.ownerKey, TOKEN, key.id]) assert.ok(!text.includes(secret), 'no secret or id in the metrics');
       for (const match of text.matchAll(/route="([^"]*)"/g)) assert.match(match[1]!, /^(unmatched|\/[A-Za-z0-9/:._*-]*)$/);
+
+      // The cache answered the owner key's later lookups; the verifications wait for the next flush, then not.
+      const ratio = Number(/^latchkey_key_cache_hit_ratio ([0-9.e-]+)$/m.exec(text)?.[1]);
+      assert.ok(ratio > 0 && ratio <= 1, `hit ratio ${ratio}`);
+      assert.ok(Number(/^latchkey_usage_pending_rows (\d+)$/m.exec(text)?.[1]) > 0, 'verified usage is pending');
+      await h.latchkey.ctx.usage.flush();
+      const flushed = await scrape();
+      assert.equal(Number(/^latchkey_usage_pending_rows (\d+)$/m.exec(flushed)?.[1]), 0);
+      assert.ok(Number(/^latchkey_usage_last_flush_seconds ([0-9.e-]+)$/m.exec(flushed)?.[1]) > 0, 'the flush was timed');
     });
 
     it('on a separate port: /metrics without a token, nothing else', async (t) => {

@@ -36,6 +36,7 @@ export class BufferedUsageRecorder implements UsageRecorder {
   private flushing: Promise<void> | undefined;
   private dropped = 0;
   private failing = false;
+  lastFlushMs: number | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -94,11 +95,13 @@ export class BufferedUsageRecorder implements UsageRecorder {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.rows = 0;
+    const started = performance.now();
     this.flushing = this.write(batch);
     try {
       await this.flushing;
     } finally {
       this.flushing = undefined;
+      this.lastFlushMs = performance.now() - started;
     }
   }
 

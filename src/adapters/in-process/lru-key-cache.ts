@@ -12,6 +12,7 @@ export class LruKeyCache implements KeyCache {
   private readonly digestsByKey = new Map<string, Set<string>>();
   private readonly keysByMember = new Map<string, Set<string>>();
   private generationValue = 0;
+  readonly lookups = { hits: 0, misses: 0 };
 
   constructor(
     capacity: number,
@@ -32,11 +33,16 @@ export class LruKeyCache implements KeyCache {
 
   get(digest: string, now: number): ResolvedKey | undefined {
     const entry = this.byDigest?.get(digest);
-    if (!entry) return undefined;
-    if (now - entry.loadedAt > this.ttlMs) {
-      this.byDigest!.delete(digest);
+    if (!entry) {
+      this.lookups.misses++;
       return undefined;
     }
+    if (now - entry.loadedAt > this.ttlMs) {
+      this.byDigest!.delete(digest);
+      this.lookups.misses++;
+      return undefined;
+    }
+    this.lookups.hits++;
     return entry;
   }
 
