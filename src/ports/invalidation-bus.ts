@@ -12,7 +12,27 @@ export type { Invalidation, InvalidationRecord } from '../domain/invalidation.js
  * - `trusted()` is read on every verification before the cache: false means "I cannot prove I applied every
  *   committed record", and the caller reads storage instead.
  */
+/** What a bus has met since the instance started, for metrics and logs. */
+export interface InvalidationBusStats {
+  /** Records from other instances applied to this cache. */
+  readonly applied: number;
+  /** Times the log had been trimmed past what this instance applied, so it cleared its cache. */
+  readonly trimmedPast: number;
+  /** Reconnections of the notification or stream connection. */
+  readonly reconnects: number;
+  /** Failed reads of the log: each leaves the cache untrusted (verifications read storage) until one succeeds. */
+  readonly failedReads: number;
+  /** Changes whose wait for every instance's acknowledgement ran out (W), leaving the laggards untrusted. */
+  readonly waitTimeouts: number;
+}
+
 export interface InvalidationBus {
+  readonly stats: InvalidationBusStats;
+  /**
+   * Called with the time from a record's commit (the committing instance's clock) to its application here, for
+   * each record from another instance; the lag metric. One observer; a later call replaces it.
+   */
+  onApplied(observer: (lagMs: number) => void): void;
   publish(records: readonly InvalidationRecord[]): Promise<void>;
   subscribe(handler: (event: Invalidation) => void): void;
   trusted(): boolean;

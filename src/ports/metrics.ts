@@ -11,6 +11,10 @@ export interface Metrics {
   verification(code: string): void;
   /** A value read at scrape time (cache size, backlog); `read` returning undefined leaves it unreported. */
   gauge(name: string, help: string, read: () => number | undefined): void;
+  /** A count read at scrape time from a counter kept elsewhere (it only grows). */
+  counter(name: string, help: string, read: () => number): void;
+  /** A distribution of observed values (seconds, by Prometheus convention); returns the function to observe with. */
+  histogram(name: string, help: string, buckets: readonly number[]): (value: number) => void;
   /** Names this instance (`latchkey_instance_info{instance_id=…} 1`). */
   instance(instanceId: string): void;
   /** The exposition text and its content type. */

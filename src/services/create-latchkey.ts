@@ -61,6 +61,18 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
     const { hits, misses } = cache.lookups;
     return hits + misses === 0 ? undefined : hits / (hits + misses);
   });
+  const lag = metrics.histogram(
+    'latchkey_invalidation_lag_seconds',
+    'From the commit of a change on another instance to its invalidation of this instance\'s cache (wall clocks of both).',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+  );
+  if (metrics.enabled) bus.onApplied((lagMs) => lag(lagMs / 1000));
+  metrics.counter('latchkey_invalidations_applied_total', 'Invalidation records from other instances applied to this cache.', () => bus.stats.applied);
+  metrics.counter('latchkey_invalidation_cache_clears_total', 'Times the log was trimmed past what this instance applied, so it cleared its cache.', () => bus.stats.trimmedPast);
+  metrics.counter('latchkey_invalidation_reconnects_total', 'Reconnections of the invalidation feed (LISTEN or the Redis stream).', () => bus.stats.reconnects);
+  metrics.counter('latchkey_invalidation_failed_reads_total', 'Failed reads of the invalidation log; each leaves the cache untrusted until one succeeds.', () => bus.stats.failedReads);
+  metrics.counter('latchkey_invalidation_wait_timeouts_total', 'Changes whose wait for every instance\'s acknowledgement ran out, leaving laggards untrusted.', () => bus.stats.waitTimeouts);
+  metrics.gauge('latchkey_invalidation_cache_trusted', '1 while this instance\'s cache may answer, 0 while verifications read storage.', () => (bus.trusted() ? 1 : 0));
   metrics.gauge('latchkey_usage_pending_rows', 'Usage rows (key, hour, outcome) waiting for the next flush.', () => usage.pendingRows);
   metrics.gauge('latchkey_usage_last_flush_seconds', 'How long the last usage flush took.', () => (usage.lastFlushMs === undefined ? undefined : usage.lastFlushMs / 1000));
   const signingKeys = new OAuthSigningKeys(ctx);

@@ -79,6 +79,8 @@ if (!TEST_DATABASES.includes('postgres')) {
       const db = await sharedSchema(t);
       await db.commit(keys('key_before'));
       const b = db.bus('ins_b');
+      const lags: number[] = [];
+      b.bus.onApplied((lagMs) => lags.push(lagMs));
       assert.equal(b.bus.trusted(), false, 'not trusted before it has read anything');
       await b.bus.start();
       assert.equal(b.bus.trusted(), true);
@@ -87,6 +89,10 @@ if (!TEST_DATABASES.includes('postgres')) {
       await db.commit({ type: 'member', orgId: 'org_1', userId: 'usr_1' });
       await until('B applied 4', () => b.bus.appliedId === 4);
       assert.deepEqual(b.seen, [keys('key_1'), keys('key_2'), { type: 'member', orgId: 'org_1', userId: 'usr_1' }]);
+      // The lag metric's feed: one observation per applied record, commit to apply on the wall clock.
+      assert.equal(b.bus.stats.applied, 3);
+      assert.equal(lags.length, 3);
+      for (const lag of lags) assert.ok(lag >= 0 && lag < 10_000, `lag ${lag} ms`);
       await until('the ack row says 4', async () => Number((await db.admin.query('select applied_id from invalidation_acks where instance_id = $1', ['ins_b'])).rows[0]?.applied_id) === 4);
     });
 

@@ -121,6 +121,8 @@ if (!TEST_DATABASES.includes('postgres')) {
   describe('RedisStreamsInvalidationBus on real PostgreSQL and a private redis-server', () => {
     it('delivers committed records through the stream; when publish returns B has applied them or is untrusted', async (t) => {
       const { a, b, commit } = await setup(t);
+      const lags: number[] = [];
+      b.bus.onApplied((lagMs) => lags.push(lagMs));
       await until('B reads the stream', () => b.bus.redisReading);
       for (let i = 0; i < 20; i++) {
         await commit(keys(`key_${i}`));
@@ -132,6 +134,9 @@ if (!TEST_DATABASES.includes('postgres')) {
       assert.deepEqual(b.seen, Array.from({ length: 20 }, (_, i) => keys(`key_${i}`)));
       assert.ok(b.bus.redisStats.delivered > 0, `delivered through Redis: ${b.bus.redisStats.delivered}`);
       assert.ok(a.bus.stats.waitTimeouts < 20, 'most changes were confirmed by acknowledgement, not by the bound');
+      // Stream entries carry the commit time, so the lag is observed whichever feed delivered a record.
+      assert.equal(lags.length, 20);
+      for (const lag of lags) assert.ok(lag >= 0 && lag < 10_000, `lag ${lag} ms`);
     });
 
     it('Redis stopped while A changes things: B falls back to PostgreSQL, is never trusted and stale, and reads the stream again when Redis returns', async (t) => {

@@ -44,6 +44,11 @@ for (const database of TEST_DATABASES) {
       assert.match(good.headers['content-type']!, /^text\/plain; version=0\.0\.4/);
       assert.equal(sample(good.body, 'latchkey_instance_info', `instance_id="${h.latchkey.instanceId}"`), 1);
       assert.match(good.body, /^latchkey_key_cache_entries \d+$/m);
+      // One instance: trusted, nothing from elsewhere; the lag histogram is declared (it fills with other instances).
+      assert.match(good.body, /^latchkey_invalidation_cache_trusted 1$/m);
+      assert.match(good.body, /^latchkey_invalidations_applied_total 0$/m);
+      assert.match(good.body, /^latchkey_invalidation_failed_reads_total 0$/m);
+      assert.match(good.body, /^# TYPE latchkey_invalidation_lag_seconds histogram$/m);
     });
 
     it('counts verifications by outcome and requests by route pattern, with no secret or id in the text', async (t) => {

@@ -13,6 +13,8 @@ class RecordingBus implements InvalidationBus {
   readonly published: Invalidation[] = [];
   private readonly handlers: Array<(event: Invalidation) => void> = [];
   closed = false;
+  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  onApplied(): void {}
   async publish(records: readonly InvalidationRecord[]): Promise<void> {
     for (const { event } of records) {
       this.published.push(event);

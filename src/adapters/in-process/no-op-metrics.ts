@@ -6,6 +6,10 @@ export class NoOpMetrics implements Metrics {
   request(): void {}
   verification(): void {}
   gauge(): void {}
+  counter(): void {}
+  histogram(): (value: number) => void {
+    return () => {};
+  }
   instance(): void {}
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' };

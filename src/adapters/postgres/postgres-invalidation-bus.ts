@@ -64,12 +64,17 @@ export class PostgresInvalidationBus implements InvalidationBus {
   /** When another feed (Redis Streams) delivers records, notifications only wake acknowledgement waiters. */
   protected notificationsWakeReaders = true;
   /** Counters for tests, logs and metrics. */
-  readonly stats = { trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  private appliedObserver: ((lagMs: number) => void) | undefined;
 
   constructor(
     protected readonly storage: Storage,
     protected readonly options: PostgresInvalidationBusOptions,
   ) {}
+
+  onApplied(observer: (lagMs: number) => void): void {
+    this.appliedObserver = observer;
+  }
 
   subscribe(handler: (event: Invalidation) => void): void {
     this.handlers.push(handler);
@@ -186,6 +191,9 @@ export class PostgresInvalidationBus implements InvalidationBus {
       }
       this.emit(record.event);
       this.last = record.id;
+      this.stats.applied++;
+      // Wall clock on both sides: the log stamps records with Date.now() (Storage.transaction), not the service clock.
+      if (record.createdAt > 0) this.appliedObserver?.(Math.max(0, Date.now() - record.createdAt));
     }
   }
 

@@ -54,6 +54,24 @@ export class PrometheusMetrics implements Metrics {
     });
   }
 
+  counter(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        // The count lives with its owner; the metric mirrors it at each scrape.
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  histogram(name: string, help: string, buckets: readonly number[]): (value: number) => void {
+    const histogram = new Histogram({ name, help, buckets: [...buckets], registers: [this.registry] });
+    return (value) => histogram.observe(value);
+  }
+
   instance(instanceId: string): void {
     this.info.labels(instanceId).set(1);
   }

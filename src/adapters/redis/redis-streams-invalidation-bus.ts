@@ -71,7 +71,7 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
   override async publish(records: readonly InvalidationRecord[]): Promise<void> {
     if (records.length > 0) {
       const pipeline = this.writer.pipeline();
-      for (const r of records) pipeline.xadd(this.stream, 'MAXLEN', '~', String(STREAM_MAX_LEN), '*', 'id', String(r.id), 'event', JSON.stringify(r.event));
+      for (const r of records) pipeline.xadd(this.stream, 'MAXLEN', '~', String(STREAM_MAX_LEN), '*', 'id', String(r.id), 'at', String(r.createdAt), 'event', JSON.stringify(r.event));
       await withTimeout(pipeline.exec(), XADD_TIMEOUT_MS).then(
         (results) => {
           if (results?.some(([error]) => error)) this.redisStats.xaddFailures++;
@@ -112,7 +112,8 @@ export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
           for (const [entryId, fields] of entries) {
             this.lastEntryId = entryId;
             const field = (name: string) => fields[fields.indexOf(name) + 1];
-            records.push({ id: Number(field('id')), createdAt: 0, event: JSON.parse(field('event') ?? '{"type":"all"}') });
+            // `at` is the commit time (entries from an older version lack it: 0, and the lag is then not observed).
+            records.push({ id: Number(field('id')), createdAt: Number(field('at') ?? 0), event: JSON.parse(field('event') ?? '{"type":"all"}') });
           }
         }
         this.deliver(records);
