@@ -24,6 +24,8 @@ export interface InvalidationBusStats {
   readonly failedReads: number;
   /** Changes whose wait for every instance's acknowledgement ran out (W), leaving the laggards untrusted. */
   readonly waitTimeouts: number;
+  /** Live instances (this one included) at the last look at the heartbeats. */
+  readonly instancesSeen: number;
 }
 
 export interface InvalidationBus {

@@ -72,6 +72,7 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   metrics.counter('latchkey_invalidation_reconnects_total', 'Reconnections of the invalidation feed (LISTEN or the Redis stream).', () => bus.stats.reconnects);
   metrics.counter('latchkey_invalidation_failed_reads_total', 'Failed reads of the invalidation log; each leaves the cache untrusted until one succeeds.', () => bus.stats.failedReads);
   metrics.counter('latchkey_invalidation_wait_timeouts_total', 'Changes whose wait for every instance\'s acknowledgement ran out, leaving laggards untrusted.', () => bus.stats.waitTimeouts);
+  metrics.gauge('latchkey_instances_seen', 'Live Latchkey instances on this database (this one included), at the last look at the heartbeats.', () => bus.stats.instancesSeen);
   metrics.gauge('latchkey_invalidation_cache_trusted', '1 while this instance\'s cache may answer, 0 while verifications read storage.', () => (bus.trusted() ? 1 : 0));
   metrics.gauge('latchkey_usage_pending_rows', 'Usage rows (key, hour, outcome) waiting for the next flush.', () => usage.pendingRows);
   metrics.gauge('latchkey_usage_last_flush_seconds', 'How long the last usage flush took.', () => (usage.lastFlushMs === undefined ? undefined : usage.lastFlushMs / 1000));

@@ -91,6 +91,7 @@ if (!TEST_DATABASES.includes('postgres')) {
       assert.deepEqual(b.seen, [keys('key_1'), keys('key_2'), { type: 'member', orgId: 'org_1', userId: 'usr_1' }]);
       // The lag metric's feed: one observation per applied record, commit to apply on the wall clock.
       assert.equal(b.bus.stats.applied, 3);
+      assert.equal(b.bus.stats.instancesSeen, 1, 'no other heartbeat in this schema');
       assert.equal(lags.length, 3);
       for (const lag of lags) assert.ok(lag >= 0 && lag < 10_000, `lag ${lag} ms`);
       await until('the ack row says 4', async () => Number((await db.admin.query('select applied_id from invalidation_acks where instance_id = $1', ['ins_b'])).rows[0]?.applied_id) === 4);

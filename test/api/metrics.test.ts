@@ -46,6 +46,7 @@ for (const database of TEST_DATABASES) {
       assert.match(good.body, /^latchkey_key_cache_entries \d+$/m);
       // One instance: trusted, nothing from elsewhere; the lag histogram is declared (it fills with other instances).
       assert.match(good.body, /^latchkey_invalidation_cache_trusted 1$/m);
+      assert.match(good.body, /^latchkey_instances_seen 1$/m);
       assert.match(good.body, /^latchkey_invalidations_applied_total 0$/m);
       assert.match(good.body, /^latchkey_invalidation_failed_reads_total 0$/m);
       assert.match(good.body, /^# TYPE latchkey_invalidation_lag_seconds histogram$/m);

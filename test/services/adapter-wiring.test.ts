@@ -13,7 +13,7 @@ class RecordingBus implements InvalidationBus {
   readonly published: Invalidation[] = [];
   private readonly handlers: Array<(event: Invalidation) => void> = [];
   closed = false;
-  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0, instancesSeen: 1 };
   onApplied(): void {}
   async publish(records: readonly InvalidationRecord[]): Promise<void> {
     for (const { event } of records) {

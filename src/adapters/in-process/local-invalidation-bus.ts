@@ -7,7 +7,7 @@ import type { Invalidation, InvalidationBus, InvalidationRecord } from '../../po
 export class LocalInvalidationBus implements InvalidationBus {
   private readonly handlers: Array<(event: Invalidation) => void> = [];
   /** Nothing arrives from elsewhere, and nothing can be missed, in one process. */
-  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0, instancesSeen: 1 };
 
   onApplied(): void {}
 

@@ -64,7 +64,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
   /** When another feed (Redis Streams) delivers records, notifications only wake acknowledgement waiters. */
   protected notificationsWakeReaders = true;
   /** Counters for tests, logs and metrics. */
-  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0 };
+  readonly stats = { applied: 0, trimmedPast: 0, reconnects: 0, failedReads: 0, waitTimeouts: 0, instancesSeen: 1 };
   private appliedObserver: ((lagMs: number) => void) | undefined;
 
   constructor(
@@ -218,7 +218,9 @@ export class PostgresInvalidationBus implements InvalidationBus {
     if (performance.now() - this.lastLivenessCheck >= this.options.livenessCheckMs) {
       this.lastLivenessCheck = performance.now();
       const beats = await this.storage.run((r) => r.instances.heartbeats());
-      this.soleInstance = !beats.some((b) => b.instanceId !== this.options.instanceId && b.lastSeenAt >= now - this.options.staleAfterMs);
+      const live = beats.filter((b) => b.instanceId !== this.options.instanceId && b.lastSeenAt >= now - this.options.staleAfterMs).length;
+      this.soleInstance = live === 0;
+      this.stats.instancesSeen = live + 1;
       if (now - this.lastTrim >= this.options.retainMs / 4) {
         this.lastTrim = now;
         await this.storage.run((r) => r.invalidations.trim(now - this.options.retainMs));
