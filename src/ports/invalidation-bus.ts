@@ -28,6 +28,11 @@ export interface InvalidationBusStats {
   readonly instancesSeen: number;
 }
 
+/** A bus with a Redis feed says whether it reads it now (true) or has fallen back to PostgreSQL (false). */
+export interface RedisFed {
+  readonly redisReading: boolean;
+}
+
 export interface InvalidationBus {
   readonly stats: InvalidationBusStats;
   /**

@@ -9,7 +9,7 @@ export interface Metrics {
   request(route: string, method: string, status: number, durationMs: number): void;
   /** One verification's outcome code (the verify code registry). */
   verification(code: string): void;
-  /** A value read at scrape time (cache size, backlog); `read` returning undefined leaves it unreported. */
+  /** A value read at scrape time (cache size, backlog); `read` returning undefined reports NaN (no value yet). */
   gauge(name: string, help: string, read: () => number | undefined): void;
   /** A count read at scrape time from a counter kept elsewhere (it only grows). */
   counter(name: string, help: string, read: () => number): void;

@@ -2,6 +2,7 @@ import { type Adapters, createAdapters } from '../adapters/create-adapters.js';
 import type { Config } from '../config/load-config.js';
 import { createSecretDigester } from '../domain/secret-digest.js';
 import type { BackgroundLog } from '../ports/background-log.js';
+import type { RedisFed } from '../ports/invalidation-bus.js';
 import type { Storage } from '../storage/storage.js';
 import { AuditService } from './audit-service.js';
 import { Authenticator } from './authenticator.js';
@@ -73,6 +74,18 @@ export function createLatchkey(config: Config, storage: Storage, options: Latchk
   metrics.counter('latchkey_invalidation_failed_reads_total', 'Failed reads of the invalidation log; each leaves the cache untrusted until one succeeds.', () => bus.stats.failedReads);
   metrics.counter('latchkey_invalidation_wait_timeouts_total', 'Changes whose wait for every instance\'s acknowledgement ran out, leaving laggards untrusted.', () => bus.stats.waitTimeouts);
   metrics.gauge('latchkey_instances_seen', 'Live Latchkey instances on this database (this one included), at the last look at the heartbeats.', () => bus.stats.instancesSeen);
+  if (storage.poolUse() !== undefined) {
+    for (const [state, help] of [
+      ['total', 'Connections open in the PostgreSQL pool.'],
+      ['idle', 'Idle connections in the PostgreSQL pool.'],
+      ['waiting', 'Queries waiting for a PostgreSQL connection.'],
+    ] as const) {
+      metrics.gauge(`latchkey_storage_pool_${state}`, help, () => storage.poolUse()?.[state]);
+    }
+  }
+  if ('redisReading' in bus) {
+    metrics.gauge('latchkey_redis_connected', '1 while invalidations arrive through the Redis stream, 0 while they fall back to PostgreSQL.', () => ((bus as RedisFed).redisReading ? 1 : 0));
+  }
   metrics.gauge('latchkey_invalidation_cache_trusted', '1 while this instance\'s cache may answer, 0 while verifications read storage.', () => (bus.trusted() ? 1 : 0));
   metrics.gauge('latchkey_usage_pending_rows', 'Usage rows (key, hour, outcome) waiting for the next flush.', () => usage.pendingRows);
   metrics.gauge('latchkey_usage_last_flush_seconds', 'How long the last usage flush took.', () => (usage.lastFlushMs === undefined ? undefined : usage.lastFlushMs / 1000));

@@ -75,6 +75,11 @@ export class Storage implements ServiceStorage {
     return this.adapter.features.notifyChannel;
   }
 
+  /** Connections open, idle and waited for in the pool; undefined on SQLite. */
+  poolUse(): { total: number; idle: number; waiting: number } | undefined {
+    return this.adapter.poolUse?.();
+  }
+
   get dialectName(): 'sqlite' | 'postgres' {
     return this.adapter.name;
   }

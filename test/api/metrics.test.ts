@@ -47,6 +47,10 @@ for (const database of TEST_DATABASES) {
       // One instance: trusted, nothing from elsewhere; the lag histogram is declared (it fills with other instances).
       assert.match(good.body, /^latchkey_invalidation_cache_trusted 1$/m);
       assert.match(good.body, /^latchkey_instances_seen 1$/m);
+      // Pool use on PostgreSQL only (SQLite has one connection); no Redis here, so no Redis state either.
+      if (database === 'postgres') assert.match(good.body, /^latchkey_storage_pool_total \d+$/m);
+      else assert.doesNotMatch(good.body, /^latchkey_storage_pool_total /m);
+      assert.doesNotMatch(good.body, /^latchkey_redis_connected /m);
       assert.match(good.body, /^latchkey_invalidations_applied_total 0$/m);
       assert.match(good.body, /^latchkey_invalidation_failed_reads_total 0$/m);
       assert.match(good.body, /^# TYPE latchkey_invalidation_lag_seconds histogram$/m);

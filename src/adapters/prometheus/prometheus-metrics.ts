@@ -48,8 +48,8 @@ export class PrometheusMetrics implements Metrics {
       help,
       registers: [this.registry],
       collect() {
-        const value = read();
-        if (value !== undefined) this.set(value);
+        // An unlabelled prom-client gauge always has a sample; "no value yet" is NaN, which Prometheus understands.
+        this.set(read() ?? Number.NaN);
       },
     });
   }

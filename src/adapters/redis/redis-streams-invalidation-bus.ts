@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { InvalidationRecord } from '../../ports/invalidation-bus.js';
+import type { InvalidationRecord, RedisFed } from '../../ports/invalidation-bus.js';
 import type { Storage } from '../../storage/storage.js';
 import { PostgresInvalidationBus, type PostgresInvalidationBusOptions } from '../postgres/postgres-invalidation-bus.js';
 
@@ -26,7 +26,7 @@ export interface RedisStreamsInvalidationBusOptions extends PostgresInvalidation
  *   trusted and stale;
  * - while Redis cannot be read, NOTIFY wakes readers again, so invalidation falls back to PostgreSQL whole.
  */
-export class RedisStreamsInvalidationBus extends PostgresInvalidationBus {
+export class RedisStreamsInvalidationBus extends PostgresInvalidationBus implements RedisFed {
   private readonly writer: Redis;
   private readonly reader: Redis;
   private readonly stream: string;

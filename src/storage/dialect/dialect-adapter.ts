@@ -31,6 +31,8 @@ export interface DialectAdapter {
    * may rightly take longer than any request should. Absent where the database has no such timeout (SQLite).
    */
   createMigrationDialect?(): Dialect;
+  /** The connection pool's use now (for metrics); absent where there is no pool (SQLite's one connection). */
+  poolUse?(): { total: number; idle: number; waiting: number };
   /** Periodic upkeep that keeps query plans good as tables grow; null when the database does its own. */
   readonly maintenanceSql: string | null;
 }

@@ -100,6 +100,7 @@ export function createPostgresAdapter(options: PostgresOptions): DialectAdapter 
     name: 'postgres',
     dialect: new SchemaScopedPostgresDialect({ pool: faultAwarePool(pool) }, schema),
     pingSql: 'select 1',
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     migrationTableSchema: schema,
     createMigrationDialect() {
       const migrationPool = new pg.Pool({ ...common, max: 1 });
