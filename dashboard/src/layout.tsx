@@ -3,6 +3,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { KeyDetailPage } from './pages/key-detail-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { MembersPage } from './pages/members-page.js';
+import { OAuthClientsPage } from './pages/oauth-clients-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { TokensPage } from './pages/tokens-page.js';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
@@ -23,6 +24,8 @@ const NAV: NavItem[] = [
   { path: '/projects', label: 'Projects', permission: 'latchkey:projects:read' },
   { path: '/members', label: 'Members', permission: 'latchkey:members:read' },
   { path: '/audit', label: 'Audit log', permission: 'latchkey:audit:read' },
+  // Managing OAuth clients needs write: the list alone is of no use to someone who cannot act on it.
+  { path: '/client-credentials', label: 'Client credentials', permission: 'latchkey:oauth:write' },
 ];
 
 /** The signed-in frame: organization settings navigation on the left, the page on the right. */
@@ -42,6 +45,7 @@ export function Layout() {
       {can('latchkey:projects:read') && <Route path="/projects" component={ProjectsPage} />}
       {can('latchkey:members:read') && <Route path="/members" component={MembersPage} />}
       {can('latchkey:audit:read') && <Route path="/audit" component={AuditPage} />}
+      {can('latchkey:oauth:write') && <Route path="/client-credentials" component={OAuthClientsPage} />}
       {home && (
         <Route path="/">
           <Redirect to={home.path} replace />
