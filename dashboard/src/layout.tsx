@@ -3,6 +3,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { KeyDetailPage } from './pages/key-detail-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { MembersPage } from './pages/members-page.js';
+import { OAuthAppsPage } from './pages/oauth-apps-page.js';
 import { OAuthClientsPage } from './pages/oauth-clients-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { TokensPage } from './pages/tokens-page.js';
@@ -25,6 +26,7 @@ const NAV: NavItem[] = [
   { path: '/members', label: 'Members', permission: 'latchkey:members:read' },
   { path: '/audit', label: 'Audit log', permission: 'latchkey:audit:read' },
   // Managing OAuth clients needs write: the list alone is of no use to someone who cannot act on it.
+  { path: '/oauth-applications', label: 'OAuth applications', permission: 'latchkey:oauth:write' },
   { path: '/client-credentials', label: 'Client credentials', permission: 'latchkey:oauth:write' },
 ];
 
@@ -45,6 +47,7 @@ export function Layout() {
       {can('latchkey:projects:read') && <Route path="/projects" component={ProjectsPage} />}
       {can('latchkey:members:read') && <Route path="/members" component={MembersPage} />}
       {can('latchkey:audit:read') && <Route path="/audit" component={AuditPage} />}
+      {can('latchkey:oauth:write') && <Route path="/oauth-applications" component={OAuthAppsPage} />}
       {can('latchkey:oauth:write') && <Route path="/client-credentials" component={OAuthClientsPage} />}
       {home && (
         <Route path="/">
