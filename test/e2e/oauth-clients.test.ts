@@ -170,4 +170,28 @@ describe('dashboard: per-user client credentials (seed 003)', { skip: browserMis
     await page.getByText('0 selected').waitFor();
     assert.deepEqual(errors, []);
   });
+  test('a bulk action answers per credential: one deleted meanwhile is named, the rest are deleted', async () => {
+    const all = (await server.api('GET', '/v1/members?limit=200', server.ownerKey)).body.items as { userId: string; email: string }[];
+    const made: Record<string, string> = {};
+    for (const email of ['user03@acme.test', 'user13@acme.test']) {
+      const created = await server.api('POST', '/v1/oauth/clients', server.ownerKey, { userId: all.find((m) => m.email === email)!.userId });
+      assert.equal(created.status, 201);
+      made[email] = created.body.client.id;
+    }
+    const { page, errors } = await newPage(browser, server.url);
+    await clientsPage(page);
+    await page.getByText('3 client credentials in all').waitFor();
+    await page.getByLabel('Select', { exact: true }).selectOption('all');
+    await page.getByText('3 selected').waitFor();
+    // Someone else deletes one of the selected credentials before the bulk action runs.
+    assert.equal((await server.api('DELETE', `/v1/oauth/clients/${made['user13@acme.test']}`, server.ownerKey)).status, 204);
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByRole('dialog', { name: 'Delete 3 client credentials?' }).getByRole('button', { name: 'Delete 3 client credentials' }).click();
+    const result = page.getByRole('dialog', { name: 'Deleted 2 client credentials' });
+    await result.getByText('1 selected credential no longer existed, so nothing was done to it: user13@acme.test.').waitFor();
+    await result.getByRole('button', { name: 'Done' }).click();
+    await page.getByText('No client credentials yet.').waitFor();
+    assert.equal((await listed(server)).total, 0);
+    assert.deepEqual(errors, []);
+  });
 });
