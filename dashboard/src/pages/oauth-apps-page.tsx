@@ -7,6 +7,7 @@ import { formatDate, formatDay } from '../format.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { useNumberedList } from '../hooks/use-numbered-list.js';
 import './keys-page.css';
+import './oauth-apps-page.css';
 import { OAuthAppRowActions } from './oauth-app-row-actions.js';
 import { PermissionChips } from './permission-chips.js';
 import { RegisterOAuthAppDialog } from './register-oauth-app-dialog.js';
@@ -111,13 +112,13 @@ export function OAuthAppsPage() {
                       </div>
                     )}
                   </td>
-                  <td className="mono nowrap">{app.clientId}</td>
+                  <td className="mono client-id-cell">{app.clientId}</td>
                   <td>{app.clientType}</td>
                   <td>{app.accessTokenFormat === 'jwt' ? 'JWT' : 'opaque'}</td>
                   <td>
                     <PermissionChips permissions={app.scopes} keyName={app.name} />
                   </td>
-                  <td className="mono">
+                  <td className="mono redirect-cell">
                     {app.redirectUris.map((uri) => (
                       <div key={uri}>{uri}</div>
                     ))}
