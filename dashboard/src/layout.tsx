@@ -1,8 +1,11 @@
 import { ErrorBoundary } from './components/error-boundary.js';
 import { AuditPage } from './pages/audit-page.js';
+import { AuthorizedAppsPage } from './pages/authorized-apps-page.js';
 import { KeyDetailPage } from './pages/key-detail-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { MembersPage } from './pages/members-page.js';
+import { OAuthAppsPage } from './pages/oauth-apps-page.js';
+import { OAuthClientsPage } from './pages/oauth-clients-page.js';
 import { ProjectsPage } from './pages/projects-page.js';
 import { TokensPage } from './pages/tokens-page.js';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
@@ -11,7 +14,8 @@ import { useSession } from './session.js';
 interface NavItem {
   path: string;
   label: string;
-  permission: string;
+  /** null: every signed-in member (the page shows only what is theirs). */
+  permission: string | null;
 }
 
 /** Key ids have a fixed shape; any other `/keys/…` path is "Not found" rather than a request for a key. */
@@ -23,13 +27,17 @@ const NAV: NavItem[] = [
   { path: '/projects', label: 'Projects', permission: 'latchkey:projects:read' },
   { path: '/members', label: 'Members', permission: 'latchkey:members:read' },
   { path: '/audit', label: 'Audit log', permission: 'latchkey:audit:read' },
+  // Managing OAuth clients needs write: the list alone is of no use to someone who cannot act on it.
+  { path: '/oauth-applications', label: 'OAuth applications', permission: 'latchkey:oauth:write' },
+  { path: '/client-credentials', label: 'Client credentials', permission: 'latchkey:oauth:write' },
+  { path: '/authorized-apps', label: 'Authorized apps', permission: null },
 ];
 
 /** The signed-in frame: organization settings navigation on the left, the page on the right. */
 export function Layout() {
   const { whoami, can, signOut } = useSession();
   const [path] = useLocation();
-  const visible = NAV.filter((item) => can(item.permission));
+  const visible = NAV.filter((item) => item.permission === null || can(item.permission));
   const onKeyDetail = KEY_DETAIL.test(path);
   const home = visible[0];
 
@@ -42,6 +50,9 @@ export function Layout() {
       {can('latchkey:projects:read') && <Route path="/projects" component={ProjectsPage} />}
       {can('latchkey:members:read') && <Route path="/members" component={MembersPage} />}
       {can('latchkey:audit:read') && <Route path="/audit" component={AuditPage} />}
+      {can('latchkey:oauth:write') && <Route path="/oauth-applications" component={OAuthAppsPage} />}
+      {can('latchkey:oauth:write') && <Route path="/client-credentials" component={OAuthClientsPage} />}
+      <Route path="/authorized-apps" component={AuthorizedAppsPage} />
       {home && (
         <Route path="/">
           <Redirect to={home.path} replace />

@@ -132,3 +132,61 @@ export interface AcceptedInvitation {
   organization: { id: string; name: string };
   member: Member;
 }
+
+/** One page of a list paged by number (the OAuth lists), with the exact count of every match. */
+export interface NumberedPage<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface OAuthApplication {
+  id: string;
+  clientId: string;
+  name: string;
+  description: string;
+  homepage: string | null;
+  redirectUris: string[];
+  scopes: string[];
+  clientType: 'confidential' | 'public';
+  accessTokenFormat: 'opaque' | 'jwt';
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OAuthApplicationWithSecret {
+  application: OAuthApplication;
+  clientSecret: string | null;
+}
+
+/** A per-user client id and secret (client_credentials acting for that user). */
+export interface OAuthClient {
+  id: string;
+  clientId: string;
+  userId: string;
+  userEmail: string;
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface OAuthClientWithSecret {
+  client: OAuthClient;
+  clientSecret: string;
+}
+
+export interface OAuthClientBulkResult {
+  results: { id: string; outcome: 'deleted' | 'regenerated' | 'not_found'; clientSecret?: string }[];
+}
+
+export interface OAuthGrant {
+  id: string;
+  applicationId: string;
+  applicationName: string;
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}

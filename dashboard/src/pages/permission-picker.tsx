@@ -24,7 +24,7 @@ const PRESETS: { id: keyof Catalog['presets']; label: string }[] = [
 ];
 
 /** Quick presets plus a checklist grouped by prefix; `selected` is the set of checked names. */
-export function PermissionPicker(props: { catalog: Catalog; selected: ReadonlySet<string>; onChange: (next: Set<string>) => void; error?: string | undefined }) {
+export function PermissionPicker(props: { catalog: Catalog; selected: ReadonlySet<string>; onChange: (next: Set<string>) => void; error?: string | undefined; legend?: string }) {
   const id = useId();
   const { catalog, selected } = props;
   const toggle = (name: string, on: boolean) => {
@@ -35,7 +35,7 @@ export function PermissionPicker(props: { catalog: Catalog; selected: ReadonlySe
   };
   return (
     <fieldset className={props.error ? 'permission-picker has-error' : 'permission-picker'} aria-describedby={props.error ? `${id}-error` : undefined}>
-      <legend>Permissions</legend>
+      <legend>{props.legend ?? 'Permissions'}</legend>
       <div className="presets" role="group" aria-label="Permission presets">
         <span className="hint">Presets:</span>
         {PRESETS.map((preset) => {

@@ -1,10 +1,15 @@
 import { useState } from 'react';
-import type { KeyView } from '../api/types.js';
 import { ErrorMessage } from '../components/states.js';
 
 export type Selection = ReadonlyMap<string, string>;
 
-export function selectionOf(keys: readonly KeyView[]): Map<string, string> {
+/** What a selection needs of a row: its id, and a name to list it by in confirmations. */
+export interface Selectable {
+  id: string;
+  name: string;
+}
+
+export function selectionOf(keys: readonly Selectable[]): Map<string, string> {
   return new Map(keys.map((k) => [k.id, k.name]));
 }
 
@@ -13,11 +18,14 @@ export function selectionOf(keys: readonly KeyView[]): Map<string, string> {
  * page, or none. The select always returns to its prompt, so the same choice can be made twice in a row.
  */
 export function SelectionPicker(props: {
-  pageKeys: readonly KeyView[];
+  pageKeys: readonly Selectable[];
   selection: Selection;
   onChange: (selection: Selection) => void;
-  loadMatching: () => Promise<KeyView[]>;
+  loadMatching: () => Promise<Selectable[]>;
+  /** What the rows are, for the messages: "key" unless told. */
+  noun?: string;
 }) {
+  const noun = props.noun ?? 'key';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -48,9 +56,9 @@ export function SelectionPicker(props: {
         <option value="none">None</option>
       </select>
       <span className="selected-count" aria-live="polite">
-        {busy ? 'Selecting every matching key…' : `${props.selection.size.toLocaleString()} selected`}
+        {busy ? `Selecting every matching ${noun}…` : `${props.selection.size.toLocaleString()} selected`}
       </span>
-      {error !== null && <ErrorMessage error={error} title="Could not select every matching key." />}
+      {error !== null && <ErrorMessage error={error} title={`Could not select every matching ${noun}.`} />}
     </div>
   );
 }
