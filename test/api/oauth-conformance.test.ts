@@ -118,6 +118,8 @@ for (const database of TEST_DATABASES) {
       assert.equal(none.statusCode, 401);
       assert.equal(none.headers['www-authenticate'], 'Bearer realm="latchkey"');
       const malformed = await h.call('GET', '/v1/projects', null, undefined, { authorization: `Bearer ${tokens.access_token} extra` });
+      // Deliberately 401, not 400: every bad credential answers one status (docs/oauth-conformance.md, OA-25).
+      assert.equal(malformed.statusCode, 401);
       assert.match(String(malformed.headers['www-authenticate']), /^Bearer realm="latchkey", error="invalid_request"$/);
       const unknown = await h.call('GET', '/v1/projects', 'lk_oauth_unknown');
       assert.equal(unknown.statusCode, 401);
