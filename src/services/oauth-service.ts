@@ -1,3 +1,4 @@
+import { JWT_MAX_LENGTH } from '../domain/jwt-shape.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ApiKey } from '../domain/api-key.js';
 import { AppError } from '../domain/app-error.js';
@@ -691,6 +692,10 @@ export class OAuthService {
     const secret = signer
       ? await signer({ iss: issuer, sub: userId, aud: this.ctx.config.oauth.jwtAudience ?? issuer, client_id: app.clientId, scope: scopes.join(' '), iat, exp, jti: id })
       : generateToken(format, 'oauth');
+    // Every endpoint that accepts a credential bounds a JWT's length; one longer would be issued and then refused.
+    if (signer && secret.length > JWT_MAX_LENGTH) {
+      throw oauthError('invalid_scope', `The granted scope makes a JWT access token longer than ${JWT_MAX_LENGTH} characters; ask for fewer scopes.`);
+    }
     const key: ApiKey = {
       id,
       orgId: app.orgId,

@@ -150,6 +150,23 @@ for (const database of TEST_DATABASES) {
       assert.equal(payload.aud, 'https://api.acme.test');
     });
 
+    it('a JWT that would be longer than any endpoint accepts is not issued: invalid_scope, and nothing stored', async (t) => {
+      // A 2,000-character audience and 16 long scopes: the token would pass the 4,096-character bound.
+      const h = await createTestApp(database, { env: { LATCHKEY_OAUTH_JWT_AUDIENCE: `https://api.acme.test/${'a'.repeat(1970)}` } });
+      t.after(() => h.close());
+      const names = Array.from({ length: 16 }, (_, i) => `reports:${'x'.repeat(100)}${String(i).padStart(2, '0')}:read`);
+      for (const name of names) assert.equal((await h.call('POST', '/v1/permissions', h.ownerKey, { name, description: 'A long permission.' })).statusCode, 201);
+      const registered = await registerApp(h, { accessTokenFormat: 'jwt', scopes: names });
+      const session = await signIn(h, OWNER_EMAIL, OWNER_PASSWORD);
+      const { code, verifier } = await authorizationCode(h, session, registered.clientId, { scope: names.join(' ') });
+      const response = await formPost(h, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }, { authorization: basic(registered.clientId, registered.clientSecret!) });
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(response.json().error, 'invalid_scope');
+      assert.match(response.json().error_description, /4096/);
+      const tokens = await h.storage.repos.keys.list({ orgId: h.orgId, kind: 'oauth_token', now: h.clock.now(), limit: 100 } as never);
+      assert.deepEqual(tokens, [], 'no access token row was stored');
+    });
+
     it('rotation: a forced rotation signs new tokens with a new kid while the old kid stays published until its tokens expire', async (t) => {
       const h = await createTestApp(database, { env: { LATCHKEY_OAUTH_SIGNING_KEY_ROTATE_DAYS: '30' } });
       t.after(() => h.close());
