@@ -38,18 +38,24 @@ export function Pager(props: {
   );
 }
 
-/** The pager for a list as useCursorList keeps it. */
-export function ListPager({ list }: { list: CursorList<unknown> }) {
+/** What a pager needs of a list: useCursorList's and useNumberedList's both have it. */
+type PagedList = Pick<CursorList<unknown>, 'pageNumber' | 'hasPrevious' | 'hasNext' | 'pageSize' | 'previous' | 'next' | 'setPageSize' | 'items'>;
+
+/**
+ * The pager for a list as useCursorList or useNumberedList keeps it. `stale`: the rows shown no longer match the
+ * filter being typed, so no page can be turned and none is counted.
+ */
+export function ListPager({ list, stale = false }: { list: PagedList; stale?: boolean }) {
   return (
     <Pager
       pageNumber={list.pageNumber}
-      hasPrevious={list.hasPrevious}
-      hasNext={list.hasNext}
+      hasPrevious={list.hasPrevious && !stale}
+      hasNext={list.hasNext && !stale}
       pageSize={list.pageSize}
       onPrevious={list.previous}
       onNext={list.next}
       onPageSize={list.setPageSize}
-      shown={list.items.length}
+      shown={stale ? 0 : list.items.length}
     />
   );
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { KEY_STATUSES } from '../../../src/domain/key-statuses.js';
 import { api, withQuery } from '../api/client.js';
 import type { KeyStatus, KeyView, Page } from '../api/types.js';
-import { Pager } from '../components/pager.js';
+import { ListPager } from '../components/pager.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { loadAll, useCursorList } from '../hooks/use-cursor-list.js';
 import { useDebounced } from '../hooks/use-debounced.js';
@@ -188,16 +188,7 @@ export function KeysPage() {
       )}
 
       {list.error === null && (list.items.length > 0 || list.hasPrevious) && (
-        <Pager
-          pageNumber={list.pageNumber}
-          hasPrevious={list.hasPrevious && !stale}
-          hasNext={list.hasNext && !stale}
-          pageSize={list.pageSize}
-          onPrevious={list.previous}
-          onNext={list.next}
-          onPageSize={list.setPageSize}
-          shown={stale ? 0 : list.items.length}
-        />
+        <ListPager list={list} stale={stale} />
       )}
 
       {creating && (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, withQuery } from '../api/client.js';
 import type { NumberedPage, OAuthApplication } from '../api/types.js';
-import { Pager } from '../components/pager.js';
+import { ListPager } from '../components/pager.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { formatDate, formatDay } from '../format.js';
 import { useDebounced } from '../hooks/use-debounced.js';
@@ -140,16 +140,7 @@ export function OAuthAppsPage() {
       )}
 
       {list.error === null && (list.items.length > 0 || list.hasPrevious) && (
-        <Pager
-          pageNumber={list.pageNumber}
-          hasPrevious={list.hasPrevious && !stale}
-          hasNext={list.hasNext && !stale}
-          pageSize={list.pageSize}
-          onPrevious={list.previous}
-          onNext={list.next}
-          onPageSize={list.setPageSize}
-          shown={stale ? 0 : list.items.length}
-        />
+        <ListPager list={list} stale={stale} />
       )}
 
       {registering && (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, withQuery } from '../api/client.js';
 import type { NumberedPage, OAuthClient } from '../api/types.js';
-import { Pager } from '../components/pager.js';
+import { ListPager } from '../components/pager.js';
 import { Empty, ErrorMessage, Loading } from '../components/states.js';
 import { useDebounced } from '../hooks/use-debounced.js';
 import { loadAllNumbered, useNumberedList } from '../hooks/use-numbered-list.js';
@@ -139,16 +139,7 @@ export function OAuthClientsPage() {
       )}
 
       {list.error === null && (list.items.length > 0 || list.hasPrevious) && (
-        <Pager
-          pageNumber={list.pageNumber}
-          hasPrevious={list.hasPrevious && !stale}
-          hasNext={list.hasNext && !stale}
-          pageSize={list.pageSize}
-          onPrevious={list.previous}
-          onNext={list.next}
-          onPageSize={list.setPageSize}
-          shown={stale ? 0 : list.items.length}
-        />
+        <ListPager list={list} stale={stale} />
       )}
 
       {creating && (
