@@ -101,7 +101,11 @@ async function load(server: Server, connections: number, duration: number, pipel
       },
     ],
   });
-  const cpu = (await server.cpuMicros()) - cpuBefore;
+  return httpRunOf(result, (await server.cpuMicros()) - cpuBefore);
+}
+
+/** One measured run: autocannon's result and the server CPU it took, in microseconds. */
+export function httpRunOf(result: Awaited<ReturnType<typeof autocannon>>, cpuMicros: number): HttpRun {
   return {
     requestsPerSecond: round(result.requests.average, 1),
     p50Ms: result.latency.p50,
@@ -109,7 +113,7 @@ async function load(server: Server, connections: number, duration: number, pipel
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
-    serverCpuMicrosPerRequest: round(cpu / Math.max(1, result.requests.total), 1),
+    serverCpuMicrosPerRequest: round(cpuMicros / Math.max(1, result.requests.total), 1),
   };
 }
 

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { type HttpRun, type Server, startServer } from './http-bench.js';
+import { type HttpRun, httpRunOf, type Server, startServer } from './http-bench.js';
 import { round } from './stats.js';
 
 type Request = NonNullable<Parameters<typeof autocannon>[0]['requests']>[number];
@@ -19,16 +19,7 @@ export interface OAuthBenchResult {
 async function run(server: Server, connections: number, duration: number, request: Request): Promise<HttpRun> {
   const cpuBefore = await server.cpuMicros();
   const result = await autocannon({ url: `http://127.0.0.1:${server.ready.port}`, connections, duration, requests: [request] });
-  const cpu = (await server.cpuMicros()) - cpuBefore;
-  return {
-    requestsPerSecond: round(result.requests.average, 1),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    serverCpuMicrosPerRequest: round(cpu / Math.max(1, result.requests.total), 1),
-  };
+  return httpRunOf(result, (await server.cpuMicros()) - cpuBefore);
 }
 
 function verifyRequest(callerKey: string, keys: string[]): Request {
